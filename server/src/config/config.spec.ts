@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+const SECRET = 'x'.repeat(32);
+
+function problem(env: Record<string, string>): { variable: string; message: string } {
+  try {
+    loadConfig(env, '/srv/maestro');
+  } catch (error) {
+    if (error instanceof ConfigError) return { variable: error.variable, message: error.message };
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  test('defaults describe a single embedded Studio on loopback', () => {
+    const config = loadConfig({}, '/srv/maestro');
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      dataDir: path.resolve('/srv/maestro', '.maestro'),
+      logLevel: 'info',
+      gatewayKey: 'maestro',
+      production: false,
+      openai: undefined,
+    });
+  });
+
+  test('reads every supported variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        DATABASE_URL: 'postgres://u:p@db:5432/app',
+        REDIS_URL: 'redis://cache:6379',
+        MAESTRO_SECRET: SECRET,
+        MAESTRO_DATA_DIR: 'data',
+        LOG_LEVEL: 'DEBUG',
+        NODE_ENV: 'production',
+        MAESTRO_GATEWAY_KEY: 'key-1',
+        OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1',
+        OPENAI_API_KEY: 'sk-test',
+        MAESTRO_MODEL_HARD: 'big',
+      },
+      '/srv/maestro',
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: 'postgres://u:p@db:5432/app',
+      redisUrl: 'redis://cache:6379',
+      secret: SECRET,
+      dataDir: '/srv/maestro/data',
+      logLevel: 'debug',
+      production: true,
+      gatewayKey: 'key-1',
+      openai: { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: 'sk-test', models: { hard: 'big' } },
+    });
+  });
+
+  test('blank values count as unset', () => {
+    expect(loadConfig({ PORT: ' ', DATABASE_URL: '' }).port).toBe(4000);
+  });
+
+  test.each([
+    [{ PORT: 'abc' }, 'PORT', 'must be an integer from 0 to 65535, got "abc"'],
+    [{ PORT: '70000' }, 'PORT', 'got "70000"'],
+    [{ PORT: '-1' }, 'PORT', 'got "-1"'],
+    [{ PORT: '80.5' }, 'PORT', 'got "80.5"'],
+    [{ HOST: 'bad host!' }, 'HOST', 'must be a host name or IP address'],
+    [{ DATABASE_URL: 'not a url', MAESTRO_SECRET: SECRET }, 'DATABASE_URL', 'is not a valid URL'],
+    [
+      { DATABASE_URL: 'mysql://db/app', MAESTRO_SECRET: SECRET },
+      'DATABASE_URL',
+      'must use postgres:// or postgresql://',
+    ],
+    [
+      { DATABASE_URL: 'postgres://db/app' },
+      'MAESTRO_SECRET',
+      'is required when DATABASE_URL is set',
+    ],
+    [{ MAESTRO_SECRET: 'short' }, 'MAESTRO_SECRET', 'at least 32 characters'],
+    [{ REDIS_URL: 'http://cache' }, 'REDIS_URL', 'must use redis:// or rediss://'],
+    [{ REDIS_URL: '::' }, 'REDIS_URL', 'is not a valid URL'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL',
+      'must be one of fatal, error, warn, info, debug, trace, silent',
+    ],
+    [{ MAESTRO_GATEWAY_KEY: 'a b' }, 'MAESTRO_GATEWAY_KEY', 'letters, digits'],
+    [{ OPENAI_BASE_URL: 'ftp://x' }, 'OPENAI_BASE_URL', 'must use http:// or https://'],
+  ])('%j is refused, naming %s', (env, variable, fragment) => {
+    const result = problem(env);
+    expect(result.variable).toBe(variable);
+    expect(result.message.startsWith(`${variable} `)).toBe(true);
+    expect(result.message).toContain(fragment);
+    expect(result.message).not.toContain('\n');
+  });
+
+  test('a bad URL is not echoed back, since it may carry a password', () => {
+    const result = problem({ DATABASE_URL: 'postgres//user:hunter2@db', MAESTRO_SECRET: SECRET });
+    expect(result.message).not.toContain('hunter2');
+  });
+});

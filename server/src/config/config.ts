@@ -1,0 +1,162 @@
+import path from 'node:path';
+
+/**
+ * The validated configuration of one Studio process. It is read once, in main.ts, from the
+ * environment; nothing else in the server reads process.env.
+ */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** PostgreSQL connection string; undefined selects the embedded PGlite database. */
+  readonly databaseUrl: string | undefined;
+  /** Absolute path of the embedded data directory (PGlite cluster, generated secret). */
+  readonly dataDir: string;
+  /** Redis connection string; undefined selects in-process pub/sub (single replica only). */
+  readonly redisUrl: string | undefined;
+  /** Key material for tokens; undefined only in embedded mode, where it is generated once. */
+  readonly secret: string | undefined;
+  readonly logLevel: LogLevel;
+  readonly production: boolean;
+  readonly gatewayKey: string;
+  readonly openai: OpenAiConfig | undefined;
+  /** Directory holding the built dashboard (adapter-node output); undefined disables it. */
+  readonly webDir: string | undefined;
+}
+
+export interface OpenAiConfig {
+  readonly baseUrl: string;
+  readonly apiKey: string | undefined;
+  readonly models: { readonly hard?: string; readonly standard?: string; readonly easy?: string };
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** A configuration value that cannot be used. `variable` is the environment variable's name. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Parses and validates the environment. Throws a ConfigError naming the first bad variable;
+ * reading the configuration never touches the file system or the network.
+ */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
+  const databaseUrl = optionalUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const secret = blankToUndefined(env.MAESTRO_SECRET);
+  if (secret !== undefined && secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError('MAESTRO_SECRET', `must be at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  if (databaseUrl !== undefined && secret === undefined) {
+    throw new ConfigError(
+      'MAESTRO_SECRET',
+      'is required when DATABASE_URL is set (it is generated only for the embedded database)',
+    );
+  }
+  const openaiBase = optionalUrl(env, 'OPENAI_BASE_URL', ['http:', 'https:']);
+  return {
+    port: integer(env, 'PORT', 4000, 0, 65535),
+    host: host(env, 'HOST', '127.0.0.1'),
+    databaseUrl,
+    dataDir: path.resolve(cwd, blankToUndefined(env.MAESTRO_DATA_DIR) ?? '.maestro'),
+    redisUrl: optionalUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    secret,
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    production: blankToUndefined(env.NODE_ENV) === 'production',
+    gatewayKey: gatewayKey(env),
+    openai:
+      openaiBase === undefined
+        ? undefined
+        : {
+            baseUrl: openaiBase,
+            apiKey: blankToUndefined(env.OPENAI_API_KEY),
+            models: {
+              hard: blankToUndefined(env.MAESTRO_MODEL_HARD),
+              standard: blankToUndefined(env.MAESTRO_MODEL_STANDARD),
+              easy: blankToUndefined(env.MAESTRO_MODEL_EASY),
+            },
+          },
+    webDir: blankToUndefined(env.MAESTRO_WEB_DIR),
+  };
+}
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}, got ${quote(raw)}`);
+  }
+  return Number(raw);
+}
+
+function host(env: Env, name: string, fallback: string): string {
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return fallback;
+  if (!/^[A-Za-z0-9.:\-[\]]+$/.test(raw)) {
+    throw new ConfigError(name, `must be a host name or IP address, got ${quote(raw)}`);
+  }
+  return raw;
+}
+
+function optionalUrl(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL (expected ${expected(protocols)})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(
+      name,
+      `must use ${expected(protocols)}, got ${quote(parsed.protocol.replace(/:$/, '') + '://')}`,
+    );
+  }
+  if (parsed.hostname === '' && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(name, 'has no host');
+  }
+  return raw;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = blankToUndefined(env[name]);
+  if (raw === undefined) return fallback;
+  const match = allowed.find((value) => value === raw.toLowerCase());
+  if (match === undefined) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got ${quote(raw)}`);
+  }
+  return match;
+}
+
+function gatewayKey(env: Env): string {
+  const raw = blankToUndefined(env.MAESTRO_GATEWAY_KEY) ?? 'maestro';
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(raw)) {
+    throw new ConfigError('MAESTRO_GATEWAY_KEY', 'must be 1-64 letters, digits, "-" or "_"');
+  }
+  return raw;
+}
+
+function expected(protocols: readonly string[]): string {
+  return protocols.map((p) => `${p}//`).join(' or ');
+}
+
+/** Quotes a value for an error message without echoing secrets embedded in URLs. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+}

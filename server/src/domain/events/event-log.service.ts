@@ -1,0 +1,106 @@
+import type { Logger } from '../../logging/logger.js';
+import type { Metrics } from '../../metrics/metrics.js';
+import type { PubSub } from '../../pubsub/pubsub.js';
+import { badInput } from '../common/errors.js';
+import { uuidv7 } from '../common/ids.js';
+import type { Tx } from '../common/transactions.js';
+import type { EventRepository } from './event.repository.js';
+import { ProjectEventStream } from './event-stream.js';
+import {
+  projectEventsChannel,
+  serializeEvent,
+  type EventRecord,
+  type EventType,
+} from './event.types.js';
+
+export interface EventPage {
+  readonly events: EventRecord[];
+  /** The project's last sequence number when the page was read. */
+  readonly lastSeq: number;
+}
+
+/**
+ * The project event log. Appends are part of the caller's transaction and are published only
+ * after it commits; readers back-fill from the table, so a lost notification costs latency,
+ * never an event.
+ */
+export class EventLog {
+  constructor(
+    private readonly repository: EventRepository,
+    private readonly pubsub: PubSub,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async append(
+    tx: Tx,
+    projectId: string,
+    type: EventType,
+    payload: Record<string, unknown>,
+  ): Promise<EventRecord> {
+    const event = await this.repository.append(tx.manager, {
+      id: uuidv7(),
+      projectId,
+      type,
+      payload,
+    });
+    tx.afterCommit(() => this.publish(event));
+    return event;
+  }
+
+  async list(projectId: string, after: number, first: number): Promise<EventPage> {
+    requireSeq(after);
+    const [events, lastSeq] = await Promise.all([
+      this.repository.listAfter(projectId, after, first),
+      this.repository.lastSeq(projectId),
+    ]);
+    return { events, lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
+  }
+
+  find(id: string): Promise<EventRecord | undefined> {
+    return this.repository.findById(id);
+  }
+
+  /**
+   * Every event with seq > `after`, then live events as they are committed, each exactly once
+   * and in order. Without `after`, only events committed from now on.
+   */
+  async stream(projectId: string, after?: number): Promise<AsyncIterableIterator<EventRecord>> {
+    if (after !== undefined) await this.checkCursor(projectId, after);
+    return new ProjectEventStream(
+      projectId,
+      after,
+      this.repository,
+      this.pubsub,
+      this.logger,
+    ).start();
+  }
+
+  /** `after` must be a sequence number the project has reached. */
+  async checkCursor(projectId: string, after: number): Promise<void> {
+    requireSeq(after);
+    const lastSeq = await this.repository.lastSeq(projectId);
+    if (after > lastSeq) {
+      throw badInput('after', `after is ${after}, beyond the project's last event (${lastSeq})`);
+    }
+  }
+
+  private async publish(event: EventRecord): Promise<void> {
+    this.metrics.eventsAppended.inc({ type: event.type });
+    try {
+      await this.pubsub.publish(projectEventsChannel(event.projectId), serializeEvent(event));
+    } catch (error) {
+      this.metrics.eventPublishFailures.inc();
+      this.logger.warn(
+        { err: error, projectId: event.projectId, seq: event.seq },
+        'event not published; subscribers will back-fill it',
+      );
+    }
+  }
+}
+
+function requireSeq(after: number): void {
+  if (!Number.isSafeInteger(after) || after < 0) {
+    throw badInput('after', 'after must be a sequence number, 0 or more');
+  }
+}

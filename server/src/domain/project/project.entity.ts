@@ -1,0 +1,69 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { WorkspaceEntity } from '../workspace/workspace.entity.js';
+
+export enum RepositoryHost {
+  GITHUB = 'GITHUB',
+  GITLAB = 'GITLAB',
+  LOCAL = 'LOCAL',
+  GENERIC = 'GENERIC',
+}
+
+export enum ReleaseMode {
+  /** The release run merges the epic into the base branch with --no-ff. */
+  MERGE = 'MERGE',
+  /** The release run opens a pull request from the epic (e.g. the base branch is protected). */
+  PULL_REQUEST = 'PULL_REQUEST',
+}
+
+@Entity('project')
+@Index('project_workspace_slug_key', ['workspaceId', 'slug'], { unique: true })
+@Index('project_workspace_remote_key', ['workspaceId', 'normalizedRemote'], { unique: true })
+export class ProjectEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  workspaceId: string;
+
+  @ManyToOne(() => WorkspaceEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workspace_id' })
+  workspace?: WorkspaceEntity;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  slug: string;
+
+  /** The remote as given, with any credentials removed. */
+  @Column('text')
+  remoteUrl: string;
+
+  /** `<host>:<owner>/<repo>` (lower case), or `local:<absolute path>`. */
+  @Column('text')
+  normalizedRemote: string;
+
+  @Column({ type: 'enum', enum: RepositoryHost, enumName: 'repository_host' })
+  host: RepositoryHost;
+
+  @Column('text')
+  baseBranch: string;
+
+  @Column({ type: 'enum', enum: ReleaseMode, enumName: 'release_mode' })
+  releaseMode: ReleaseMode;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

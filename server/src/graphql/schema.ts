@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { EventResolver } from './events/event.resolver.js';
+import { NodeResolver } from './node.resolver.js';
+import { ProjectResolver } from './project/project.resolver.js';
+import { WorkspaceResolver } from './workspace/workspace.resolver.js';
+
+export const RESOLVERS = [NodeResolver, WorkspaceResolver, ProjectResolver, EventResolver] as const;
+
+/**
+ * type-graphql wants a topic-based pub/sub even when every subscription brings its own
+ * `subscribe` (ours stream from the event log, which back-fills). This one refuses topic-based
+ * subscriptions, so none can be added that would skip the log.
+ */
+const topicSubscriptionsRefused = {
+  publish(): void {
+    throw new Error('topic-based subscriptions are not used: publish through the event log');
+  },
+  subscribe(): AsyncIterable<unknown> {
+    throw new Error('topic-based subscriptions are not used: give @Subscription a subscribe()');
+  },
+};
+
+/** The public schema. Validation lives in the domain services, so class-validator is off. */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [...RESOLVERS],
+    validate: false,
+    pubSub: topicSubscriptionsRefused,
+  });
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so the diff of a change is its own. */
+export function printContract(schema: GraphQLSchema): string {
+  return `${printSchema(lexicographicSortSchema(schema)).trim()}\n`;
+}

@@ -1,0 +1,173 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, {
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import type { GraphQLSchema } from 'graphql';
+import { ConfigError } from '../config/config.js';
+import type { Logger } from '../logging/logger.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Services } from '../services.js';
+import { createContext, type GraphQLContext } from '../graphql/context.js';
+import { formatError } from '../graphql/errors.js';
+import { createGraphQLWebSocket } from './graphql-ws.js';
+import { healthHandler, readinessHandler, type ReadinessProbe } from './health.js';
+import { requestIdOf, requestLogging, requestMetrics } from './request-logging.js';
+
+export interface HttpServerDeps {
+  readonly host: string;
+  readonly port: number;
+  readonly production: boolean;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly services: Services;
+  readonly schema: GraphQLSchema;
+  readonly probes: readonly ReadinessProbe[];
+  readonly webHandler?: RequestHandler | undefined;
+}
+
+export interface HttpServer {
+  readonly address: AddressInfo;
+  /** Stops accepting, closes sockets with 1001, lets requests in flight finish for `graceMs`. */
+  close(graceMs: number): Promise<void>;
+}
+
+function listenError(error: unknown, host: string, port: number): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError('PORT', `${port} is already in use on ${host}`);
+    case 'EACCES':
+      return new ConfigError('PORT', `${port} needs privileges this process does not have`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new ConfigError('HOST', `${host} is not an address of this machine`);
+    default:
+      return error;
+  }
+}
+
+/** One HTTP server: /graphql (HTTP and graphql-ws), probes, metrics and the dashboard. */
+export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
+  const { logger, metrics } = deps;
+  let accepting = false;
+  const apollo = new ApolloServer<GraphQLContext>({
+    schema: deps.schema,
+    includeStacktraceInErrorResponses: !deps.production,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, { production: deps.production, logger }),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      {
+        requestDidStart: () =>
+          Promise.resolve({
+            willSendResponse: ({ operation, errors }) => {
+              metrics.graphqlOperations.inc({
+                type: operation?.operation ?? 'unknown',
+                outcome: errors?.length ? 'error' : 'ok',
+              });
+              return Promise.resolve();
+            },
+          }),
+      },
+    ],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestMetrics(metrics));
+  app.use(requestLogging(logger));
+  app.get('/healthz', healthHandler);
+  app.get(
+    '/readyz',
+    readinessHandler(() => accepting, deps.probes),
+  );
+  app.get('/metrics', (_req, res, next) => {
+    metrics.registry
+      .metrics()
+      .then((text) => res.type(metrics.registry.contentType).send(text))
+      .catch(next);
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: ({ req }) =>
+        Promise.resolve(createContext(deps.services, req.log, req.id as string)),
+    }),
+  );
+  if (deps.webHandler) app.use(deps.webHandler);
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found' });
+  });
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status ?? 500;
+    if (status >= 500) req.log.error({ err: error }, 'request failed');
+    const message =
+      status >= 500 && deps.production ? 'Internal server error' : (error as Error).message;
+    res.status(status).json({
+      errors: [
+        { message, extensions: { code: status >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } },
+      ],
+    });
+  });
+
+  const server = http.createServer(app);
+  const ws = createGraphQLWebSocket({
+    schema: deps.schema,
+    services: deps.services,
+    logger: logger.child({ component: 'graphql-ws' }),
+    metrics,
+    production: deps.production,
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (!accepting) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+    } else if (path === '/graphql') {
+      ws.wss.handleUpgrade(req, socket, head, (client) => ws.wss.emit('connection', client, req));
+    } else {
+      logger.debug({ path, requestId: requestIdOf(req) }, 'upgrade refused: no such endpoint');
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    }
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(deps.port, deps.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await ws.dispose();
+    await apollo.stop();
+    throw listenError(error, deps.host, deps.port);
+  }
+  accepting = true;
+
+  return {
+    address: server.address() as AddressInfo,
+    close: async (graceMs) => {
+      accepting = false;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await ws.dispose();
+      const force = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(force);
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { DATABASE_URL, REDIS_URL } from './support/environment.js';
+import { expectEventually } from './support/expect-eventually.js';
+import { StudioProcess } from './support/studio-process.js';
+
+const SECRET = 's'.repeat(40);
+
+/** A port nothing listens on: bound, read, released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the Studio process', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(path.join(os.tmpdir(), 'maestro-process-'));
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  describe('refuses a bad start with one line naming the variable, writing nothing', () => {
+    test.each([
+      [
+        'an invalid PORT',
+        { PORT: 'eighty' },
+        'maestro: PORT must be an integer from 0 to 65535, got "eighty"',
+        78,
+      ],
+      [
+        'a malformed DATABASE_URL',
+        { DATABASE_URL: 'postgres//nope', MAESTRO_SECRET: SECRET },
+        'maestro: DATABASE_URL is not a valid URL',
+        78,
+      ],
+      [
+        'DATABASE_URL without MAESTRO_SECRET',
+        { DATABASE_URL: 'postgres://127.0.0.1:1/app' },
+        'maestro: MAESTRO_SECRET is required when DATABASE_URL is set',
+        78,
+      ],
+      [
+        'an unreachable DATABASE_URL',
+        'unreachable-postgres',
+        'maestro: DATABASE_URL cannot be reached: ECONNREFUSED 127.0.0.1:',
+        78,
+      ],
+      [
+        'an unreachable REDIS_URL',
+        'unreachable-redis',
+        'maestro: REDIS_URL cannot be reached: ECONNREFUSED 127.0.0.1:',
+        78,
+      ],
+      ['an unknown LOG_LEVEL', { LOG_LEVEL: 'chatty' }, 'maestro: LOG_LEVEL must be one of', 78],
+    ] as Array<
+      [
+        string,
+        Record<string, string> | 'unreachable-postgres' | 'unreachable-redis',
+        string,
+        number,
+      ]
+    >)('%s', async (_what, given, line, code) => {
+      const port = await closedPort();
+      const env: Record<string, string> =
+        given === 'unreachable-postgres'
+          ? { DATABASE_URL: `postgres://maestro@127.0.0.1:${port}/app`, MAESTRO_SECRET: SECRET }
+          : given === 'unreachable-redis'
+            ? { REDIS_URL: `redis://127.0.0.1:${port}` }
+            : given;
+      const dataDir = path.join(scratch, `bad-${port}`);
+      const studio = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dataDir, ...env });
+      const exit = await studio.exited;
+      expect(exit.code).toBe(code);
+      const lines = studio.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]?.startsWith(line)).toBe(true);
+      expect(existsSync(dataDir)).toBe(false);
+    });
+
+    test('a PORT already in use', async () => {
+      const blocker = net.createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+      const { port } = blocker.address() as net.AddressInfo;
+      try {
+        const studio = new StudioProcess({
+          PORT: String(port),
+          MAESTRO_DATA_DIR: path.join(scratch, 'busy'),
+        });
+        const exit = await studio.exited;
+        expect(exit.code).toBe(78);
+        expect(studio.stderr.trim()).toBe(`maestro: PORT ${port} is already in use on 127.0.0.1`);
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    });
+  });
+
+  describe('on the embedded database', () => {
+    const dataDir = () => path.join(scratch, 'embedded');
+
+    test('starts, serves GraphQL, and closes sockets with 1001 and exits 0 on SIGTERM', async () => {
+      const studio = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dataDir() });
+      const url = await studio.ready();
+      const ready = studio.logs().find((line) => line.msg === 'studio ready');
+      expect(ready).toMatchObject({ database: 'embedded', pubsub: 'in-process' });
+      expect(studio.logs().some((line) => String(line.msg).includes('single-replica mode'))).toBe(
+        true,
+      );
+
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'mutation { createWorkspace(input: { name: "Kept" }) { workspace { id } } }',
+        }),
+      });
+      const created = (await response.json()) as {
+        data: { createWorkspace: { workspace: { id: string } } };
+      };
+      expect(created.data.createWorkspace.workspace.id).toMatch(/^wsp_/);
+
+      let closeCode = 0;
+      const client = createClient({
+        url: `${url.replace('http', 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        on: { closed: (event) => (closeCode = (event as { code: number }).code) },
+      });
+      const project = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: `mutation($w: ID!) { createProject(input: { workspaceId: $w, remoteUrl: "https://github.com/a/b" }) { project { id } } }`,
+          variables: { w: created.data.createWorkspace.workspace.id },
+        }),
+      });
+      const projectId = (
+        (await project.json()) as { data: { createProject: { project: { id: string } } } }
+      ).data.createProject.project.id;
+      const events: number[] = [];
+      client.subscribe(
+        {
+          query: 'subscription($p: ID!) { projectEvents(projectId: $p, after: 0) { seq } }',
+          variables: { p: projectId },
+        },
+        {
+          next: (value) =>
+            events.push((value.data as { projectEvents: { seq: number } }).projectEvents.seq),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      await expectEventually(() => expect(events).toEqual([1]));
+
+      const exit = await studio.stop('SIGTERM');
+      // Exit code 0 means the Studio finished its own shutdown inside its 10 s deadline.
+      expect(exit).toEqual({ code: 0, signal: null });
+      expect(closeCode).toBe(1001);
+      expect(studio.logs().some((line) => line.msg === 'studio stopped')).toBe(true);
+      await client.dispose();
+    });
+
+    test('keeps its data across restarts, and keeps a second Studio off the directory', async () => {
+      const first = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dataDir() });
+      const url = await first.ready();
+      expect(first.logs().find((line) => line.msg === 'embedded database open')).toMatchObject({
+        fresh: false,
+      });
+
+      const second = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dataDir() });
+      const refused = await second.exited;
+      expect(refused.code).toBe(78);
+      expect(second.stderr).toMatch(
+        /^maestro: MAESTRO_DATA_DIR is in use by another Studio \(process \d+\)/,
+      );
+
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ workspaces { nodes { name } } }' }),
+      });
+      const body = (await response.json()) as {
+        data: { workspaces: { nodes: Array<{ name: string }> } };
+      };
+      expect(body.data.workspaces.nodes.map((node) => node.name)).toEqual(['Kept']);
+      expect((await first.stop('SIGINT')).code).toBe(0);
+      expect((await readdir(dataDir())).sort()).toEqual(['pgdata', 'secret']);
+    });
+  });
+
+  const withServices = DATABASE_URL && REDIS_URL ? test : test.skip;
+  withServices(
+    DATABASE_URL && REDIS_URL
+      ? 'runs on PostgreSQL and Redis when they are configured'
+      : 'runs on PostgreSQL and Redis when they are configured (skipped: DATABASE_URL and REDIS_URL are not both set; .ci/run sets them)',
+    async () => {
+      const studio = new StudioProcess({
+        PORT: '0',
+        DATABASE_URL,
+        REDIS_URL,
+        MAESTRO_SECRET: SECRET,
+        MAESTRO_DATA_DIR: path.join(scratch, 'unused'),
+      });
+      await studio.ready();
+      expect(studio.logs().find((line) => line.msg === 'studio ready')).toMatchObject({
+        database: 'postgres',
+        pubsub: 'redis',
+      });
+      expect((await studio.stop()).code).toBe(0);
+      expect(existsSync(path.join(scratch, 'unused'))).toBe(false);
+    },
+  );
+});

@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+const CREATE = `mutation($input: CreateProjectInput!) {
+  createProject(input: $input) {
+    project { id name slug remoteUrl normalizedRemote host baseBranch releaseMode workspace { id } }
+    userErrors { field message code }
+  }
+}`;
+
+interface Created {
+  createProject: {
+    project: {
+      id: string;
+      name: string;
+      slug: string;
+      remoteUrl: string;
+      normalizedRemote: string;
+      host: string;
+      baseBranch: string;
+      releaseMode: string;
+      workspace: { id: string };
+    } | null;
+    userErrors: Array<{ field: string[] | null; message: string; code: string }>;
+  };
+}
+
+describe('projects', () => {
+  let server: TestServer;
+  let workspaceId: string;
+  beforeAll(async () => {
+    server = await startTestServer();
+    workspaceId = (await server.factory.workspace({ name: 'Projects' })).id;
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  const create = (input: Record<string, unknown>) =>
+    server.query<Created, unknown>(CREATE, { input: { workspaceId, ...input } });
+
+  test('createProject normalizes the remote, strips credentials and applies defaults', async () => {
+    const { createProject } = await create({
+      remoteUrl: 'https://x-access-token:ghp_secret@github.com/Acme/Billing-API.git',
+    });
+    expect(createProject.userErrors).toEqual([]);
+    expect(createProject.project).toMatchObject({
+      name: 'billing-api',
+      slug: 'billing-api',
+      remoteUrl: 'https://github.com/Acme/Billing-API.git',
+      normalizedRemote: 'github.com:acme/billing-api',
+      host: 'GITHUB',
+      baseBranch: 'main',
+      releaseMode: 'MERGE',
+      workspace: { id: workspaceId },
+    });
+    expect(createProject.project?.id).toMatch(/^prj_/);
+  });
+
+  test('takes explicit settings, GitLab subgroups and host overrides', async () => {
+    const gitlab = await create({
+      remoteUrl: 'git@gitlab.example.com:platform/tools/deployer.git',
+      name: 'Deployer',
+      baseBranch: 'develop',
+      releaseMode: 'PULL_REQUEST',
+    });
+    expect(gitlab.createProject.project).toMatchObject({
+      name: 'Deployer',
+      normalizedRemote: 'gitlab.example.com:platform/tools/deployer',
+      host: 'GITLAB',
+      baseBranch: 'develop',
+      releaseMode: 'PULL_REQUEST',
+    });
+    const enterprise = await create({ remoteUrl: 'https://git.acme.io/core/app', host: 'GITHUB' });
+    expect(enterprise.createProject.project?.host).toBe('GITHUB');
+    const local = await create({ remoteUrl: '/srv/git/local-app.git' });
+    expect(local.createProject.project).toMatchObject({
+      host: 'LOCAL',
+      normalizedRemote: 'local:/srv/git/local-app',
+    });
+  });
+
+  test('one repository is one project per workspace, however its remote is spelled', async () => {
+    const first = await create({ remoteUrl: 'https://github.com/acme/unique-repo' });
+    expect(first.createProject.userErrors).toEqual([]);
+    const again = await create({ remoteUrl: 'git@github.com:ACME/unique-repo.git' });
+    expect(again.createProject.project).toBeNull();
+    expect(again.createProject.userErrors).toEqual([
+      {
+        field: ['remoteUrl'],
+        code: 'CONFLICT',
+        message: `this workspace already has a project for github.com:acme/unique-repo (${first.createProject.project?.id})`,
+      },
+    ]);
+    const elsewhere = await server.factory.workspace();
+    const other = await server.query<Created, unknown>(CREATE, {
+      input: { workspaceId: elsewhere.id, remoteUrl: 'https://github.com/acme/unique-repo' },
+    });
+    expect(other.createProject.userErrors).toEqual([]);
+  });
+
+  test('slugs are unique within a workspace: derived ones get a number, explicit ones conflict', async () => {
+    const a = await create({ remoteUrl: 'https://github.com/one/shared-name' });
+    const b = await create({ remoteUrl: 'https://github.com/two/shared-name' });
+    expect(a.createProject.project?.slug).toBe('shared-name');
+    expect(b.createProject.project?.slug).toBe('shared-name-2');
+    const c = await create({ remoteUrl: 'https://github.com/three/x', slug: 'shared-name' });
+    expect(c.createProject.userErrors).toEqual([
+      {
+        field: ['slug'],
+        code: 'CONFLICT',
+        message: 'slug "shared-name" is already used in this workspace',
+      },
+    ]);
+  });
+
+  test.each([
+    [
+      { remoteUrl: 'not a remote' },
+      ['remoteUrl'],
+      'BAD_USER_INPUT',
+      'remoteUrl must not contain spaces',
+    ],
+    [
+      { remoteUrl: 'https://github.com/acme' },
+      ['remoteUrl'],
+      'BAD_USER_INPUT',
+      'must name an owner and a repository',
+    ],
+    [{ remoteUrl: 'ftp://h/a/b' }, ['remoteUrl'], 'BAD_USER_INPUT', 'unsupported scheme'],
+    [
+      { remoteUrl: 'https://github.com/a/b1', baseBranch: 'bad..branch' },
+      ['baseBranch'],
+      'BAD_USER_INPUT',
+      'baseBranch must not contain ".."',
+    ],
+    [
+      { remoteUrl: 'https://github.com/a/b2', name: '   ' },
+      ['name'],
+      'BAD_USER_INPUT',
+      'name must not be empty',
+    ],
+    [
+      { remoteUrl: 'https://github.com/a/b3', host: 'LOCAL' },
+      ['host'],
+      'BAD_USER_INPUT',
+      'host LOCAL needs a file-system remote',
+    ],
+    [{ remoteUrl: '/srv/git/x', host: 'GITHUB' }, ['host'], 'BAD_USER_INPUT', 'host must be LOCAL'],
+    [
+      { remoteUrl: 'https://github.com/a/b4', workspaceId: 'wsp_0000000000000000000000' },
+      ['workspaceId'],
+      'NOT_FOUND',
+      'no such workspace',
+    ],
+    [
+      { remoteUrl: 'https://github.com/a/b5', workspaceId: 'prj_0000000000000000000000' },
+      ['workspaceId'],
+      'BAD_USER_INPUT',
+      'workspaceId is not a Workspace id',
+    ],
+  ])('%j is refused on %j with %s', async (input, field, code, message) => {
+    const { createProject } = await create(input);
+    expect(createProject.project).toBeNull();
+    expect(createProject.userErrors).toHaveLength(1);
+    expect(createProject.userErrors[0]).toMatchObject({ field, code });
+    expect(createProject.userErrors[0]?.message).toContain(message);
+  });
+
+  test('an enum value the schema does not know is refused before anything runs', async () => {
+    const response = await server.request(CREATE, {
+      input: { workspaceId, remoteUrl: 'https://github.com/a/enum', releaseMode: 'YOLO' },
+    });
+    expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  test('a refused project leaves nothing behind: no row and no event', async () => {
+    const workspace = await server.factory.workspace();
+    await server.query<Created, unknown>(CREATE, {
+      input: { workspaceId: workspace.id, remoteUrl: 'https://github.com/a/ok', baseBranch: '..' },
+    });
+    const [counts] = await server.studio.database.dataSource.query<
+      Array<{ projects: string; events: string }>
+    >(
+      `SELECT (SELECT count(*) FROM project WHERE normalized_remote = 'github.com:a/ok') AS projects,
+              (SELECT count(*) FROM event e JOIN project p ON p.id = e.project_id
+                WHERE p.normalized_remote = 'github.com:a/ok') AS events`,
+    );
+    expect([Number(counts?.projects), Number(counts?.events)]).toEqual([0, 0]);
+  });
+
+  test('workspace.projects lists them with a totalCount, batched across workspaces', async () => {
+    const ws = await Promise.all([server.factory.workspace(), server.factory.workspace()]);
+    await server.factory.project({ workspaceId: ws[0].id });
+    await server.factory.project({ workspaceId: ws[0].id });
+    await server.factory.project({ workspaceId: ws[1].id });
+    const data = await server.query<
+      {
+        nodes: Array<{
+          projects: { totalCount: number; nodes: Array<{ workspace: { id: string } }> };
+        }>;
+      },
+      unknown
+    >(
+      `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Workspace { projects(first: 10) { totalCount nodes { workspace { id } } } } } }`,
+      { ids: ws.map((w) => w.id) },
+    );
+    expect(data.nodes.map((node) => node.projects.totalCount)).toEqual([2, 1]);
+    expect(data.nodes[0]?.projects.nodes.every((p) => p.workspace.id === ws[0].id)).toBe(true);
+  });
+
+  test('node and nodes resolve every kind of id, in order, with null for unknown ids', async () => {
+    const project = await server.factory.project();
+    const events = await server.query<{ events: { nodes: Array<{ id: string }> } }, unknown>(
+      'query($p: ID!) { events(projectId: $p) { nodes { id } } }',
+      { p: project.id },
+    );
+    const eventId = events.events.nodes[0]?.id;
+    expect(eventId).toMatch(/^evt_/);
+    const data = await server.query<
+      { nodes: Array<{ __typename: string; id: string } | null> },
+      unknown
+    >('query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }', {
+      ids: [project.id, project.workspaceId, eventId, 'prj_0000000000000000000000'],
+    });
+    expect(data.nodes).toEqual([
+      { __typename: 'Project', id: project.id },
+      { __typename: 'Workspace', id: project.workspaceId },
+      { __typename: 'Event', id: eventId },
+      null,
+    ]);
+    const single = await server.query<{ node: { __typename: string; name: string } }, unknown>(
+      'query($id: ID!) { node(id: $id) { __typename ... on Project { name } } }',
+      { id: project.id },
+    );
+    expect(single.node).toEqual({ __typename: 'Project', name: project.name });
+  });
+
+  test('node refuses ids that are not ours, naming the argument', async () => {
+    const response = await server.request(
+      '{ nodes(ids: ["prj_0000000000000000000000", "oops"]) { id } }',
+    );
+    expect(response.errors?.[0]).toMatchObject({
+      message: 'ids[1] is not a Maestro id: "oops"',
+      extensions: { code: 'BAD_USER_INPUT', field: ['ids[1]'] },
+    });
+    const many = await server.request('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', {
+      ids: Array.from({ length: 101 }, () => 'prj_0000000000000000000000'),
+    });
+    expect(many.errors?.[0]?.message).toBe('ids may hold at most 100 ids, got 101');
+  });
+
+  test('queries batch their lookups: one SQL statement per kind and depth', async () => {
+    const ws = await server.factory.workspace();
+    const projects = await Promise.all(
+      Array.from({ length: 6 }, () => server.factory.project({ workspaceId: ws.id })),
+    );
+    const queries: string[] = [];
+    const dataSource = server.studio.database.dataSource;
+    const original = dataSource.createQueryRunner.bind(dataSource);
+    // Every statement TypeORM sends goes through a query runner; record their SQL.
+    dataSource.createQueryRunner = (...args) => {
+      const runner = original(...args);
+      const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
+      runner.query = ((sql: string, ...rest: unknown[]) => {
+        queries.push(sql);
+        return query(sql, ...rest);
+      }) as typeof runner.query;
+      return runner;
+    };
+    try {
+      await server.query(
+        'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { name workspace { name } } } }',
+        { ids: projects.map((p) => p.id) },
+      );
+    } finally {
+      dataSource.createQueryRunner = original;
+    }
+    const selects = queries.filter((sql) => /^\s*SELECT/i.test(sql));
+    expect(selects).toHaveLength(2);
+  });
+});
