@@ -16,7 +16,6 @@ const swc = [
 
 const common = {
   testEnvironment: 'node',
-  testTimeout: 30_000,
   transform: { '^.+\\.ts$': swc },
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
@@ -31,6 +30,8 @@ const withDatabase = {
 
 /** @type {import('jest').Config} */
 export default {
+  // Global, not per project: jest ignores testTimeout inside a project's config.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

@@ -50,16 +50,20 @@ const DRAIN_MS = 7000;
 export async function startStudio(options: StudioOptions): Promise<Studio> {
   const { config, logger } = options;
   const cleanup: Array<() => Promise<void>> = [];
+  const step = async (done: string, work: () => Promise<void>) => {
+    await work();
+    logger.debug(done);
+  };
   try {
     const pubsub =
       options.pubsub ??
       (await createPubSub(config.redisUrl, logger, {
         ...(options.pubsubPrefix ? { prefix: options.pubsubPrefix } : {}),
       }));
-    if (!options.pubsub) cleanup.push(() => pubsub.close());
+    if (!options.pubsub) cleanup.push(() => step('pub/sub closed', () => pubsub.close()));
 
     const database = options.database ?? (await openDatabase(config, logger));
-    if (!options.database) cleanup.push(() => database.close());
+    if (!options.database) cleanup.push(() => step('database closed', () => database.close()));
 
     const secret = await resolveSecret(config);
     const metrics = new Metrics({ defaultMetrics: options.processMetrics ?? true });

@@ -171,6 +171,16 @@ describe('the Studio process', () => {
       await client.dispose();
     });
 
+    test('an idle Studio stops on SIGTERM with exit code 0 and releases its data directory', async () => {
+      const dir = path.join(scratch, 'idle');
+      const studio = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dir });
+      await studio.ready();
+      expect((await readdir(dir)).sort()).toEqual(['pgdata', 'secret', 'studio.lock']);
+      expect(await studio.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(studio.logs().some((line) => line.msg === 'studio stopped')).toBe(true);
+      expect((await readdir(dir)).sort()).toEqual(['pgdata', 'secret']);
+    });
+
     test('keeps its data across restarts, and keeps a second Studio off the directory', async () => {
       const first = new StudioProcess({ PORT: '0', MAESTRO_DATA_DIR: dataDir() });
       const url = await first.ready();

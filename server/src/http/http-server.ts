@@ -62,6 +62,8 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   const apollo = new ApolloServer<GraphQLContext>({
     schema: deps.schema,
     includeStacktraceInErrorResponses: !deps.production,
+    // main.ts owns the signals; Apollo's own handlers would stop it early and re-raise them.
+    stopOnTerminationSignals: false,
     formatError: (formatted, error) =>
       formatError(formatted, error, { production: deps.production, logger }),
     plugins: [
@@ -163,11 +165,15 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       accepting = false;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      logger.debug('http: no longer accepting; closing websockets');
       await ws.dispose();
+      logger.debug('http: websockets closed; waiting for requests in flight');
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
       clearTimeout(force);
+      logger.debug('http: requests finished; stopping apollo');
       await apollo.stop();
+      logger.debug('http: stopped');
     },
   };
 }

@@ -16,13 +16,18 @@ export class StudioProcess {
     if (!existsSync(MAIN)) {
       throw new Error(`${MAIN} is missing: run \`npm run build\` before the process tests`);
     }
+    // As `npm start` runs it: none of the run's service settings, and not jest's NODE_ENV=test
+    // (libraries behave differently under it; Apollo, for one, skips its signal handlers).
+    const inherited = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'MAESTRO_SECRET',
+      'PORT',
+      'MAESTRO_DATA_DIR',
+      'NODE_ENV',
+    ];
     const clean = Object.fromEntries(
-      Object.entries(process.env).filter(
-        ([key]) =>
-          !['DATABASE_URL', 'REDIS_URL', 'MAESTRO_SECRET', 'PORT', 'MAESTRO_DATA_DIR'].includes(
-            key,
-          ),
-      ),
+      Object.entries(process.env).filter(([key]) => !inherited.includes(key)),
     );
     this.child = spawn(process.execPath, [MAIN], {
       env: { ...clean, LOG_LEVEL: 'info', ...env },
