@@ -54,6 +54,11 @@ export MAESTRO_CI_SERVICES_DIR="$SVC"
 
 services_stop() {
   runuser -u postgres -- $PGBIN/pg_ctl -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 || true
-  if [ -f "$SVC/redis.pid" ]; then kill "$(cat "$SVC/redis.pid")" 2>/dev/null || true; fi
-  rm -rf "$SVC"
+  if [ -f "$SVC/redis.pid" ]; then
+    local pid
+    pid=$(cat "$SVC/redis.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -rf "$SVC" || true
 }

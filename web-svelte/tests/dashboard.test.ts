@@ -1,13 +1,13 @@
 // End-to-end: the real Studio (server/dist/main.js, embedded database in a temp dir) serving the
 // built dashboard, driven in Chromium as a user would. Build first: `npm run build`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { expectEventually } from '../../server/test/support/expect-eventually.js';
+import { StudioProcess } from '../../server/test/support/studio-process.js';
 import {
   chromium,
   type Browser,
@@ -34,122 +34,26 @@ const CHROMIUM_ARGS = [
 const START_TIMEOUT_MS = 60_000;
 const UI_TIMEOUT_MS = 20_000;
 
-interface RunningStudio {
-  readonly child: ChildProcess;
-  readonly url: string;
-  /** The last lines it printed, for failure messages. */
-  readonly output: string[];
-}
-
-/** Starts `node server/dist/main.js` and resolves once it logged "studio ready" and /readyz is 200. */
-async function startStudio(dataDir: string, port = 0): Promise<RunningStudio> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // Hermetic: the embedded database and the in-process bus, whatever the shell exported.
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'MAESTRO_SECRET', 'MAESTRO_WEB_DIR']) {
-    delete env[name];
-  }
-  Object.assign(env, {
+/** Studio as `npm start` runs it (no DATABASE_URL or REDIS_URL: the embedded default). */
+async function startStudio(
+  dataDir: string,
+  port = 0,
+): Promise<{ process: StudioProcess; url: string }> {
+  const studio = new StudioProcess({
     PORT: String(port),
     HOST: '127.0.0.1',
     MAESTRO_DATA_DIR: dataDir,
-    LOG_LEVEL: 'info',
   });
-  const child = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const remember = (line: string): void => {
-    output.push(line);
-    if (output.length > 50) output.shift();
-  };
-  createInterface({ input: child.stderr }).on('line', remember);
-
   try {
-    const url = await readyUrl(child, remember, output);
-    await waitUntilReady(url);
-    return { child, url, output };
+    return { process: studio, url: await studio.ready(START_TIMEOUT_MS) };
   } catch (error) {
-    await stopStudio({ child, url: '', output });
+    await studio.stop();
     throw error;
   }
 }
 
-function readyUrl(
-  child: ChildProcess,
-  remember: (line: string) => void,
-  output: readonly string[],
-): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`Studio did not log "studio ready" in time:\n${output.join('\n')}`));
-    }, START_TIMEOUT_MS);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(
-        new Error(`Studio exited (${code ?? signal}) before it was ready:\n${output.join('\n')}`),
-      );
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      remember(line);
-      try {
-        const entry = JSON.parse(line) as { msg?: string; url?: string };
-        if (entry.msg === 'studio ready' && entry.url) {
-          clearTimeout(timer);
-          resolve(entry.url);
-        }
-      } catch {
-        // not a JSON log line
-      }
-    });
-  });
-}
-
-async function waitUntilReady(url: string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    const status = await fetch(`${url}/readyz`).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${url}/readyz still answers ${status}`);
-    await sleep(100);
-  }
-}
-
-/** SIGTERM by pid, then wait for the exit (SIGKILL if it does not come). */
-async function stopStudio(studio: RunningStudio | undefined): Promise<void> {
-  const child = studio?.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  process.kill(child.pid!, 'SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Retries `check` until it passes or the time is up; the last failure is the one reported. */
-async function eventually(
-  check: () => void | Promise<void>,
-  timeoutMs = UI_TIMEOUT_MS,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(100);
-    }
-  }
-}
+const eventually = (check: () => void | Promise<void>) =>
+  expectEventually(check, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 100 });
 
 /** The element that the input's aria-describedby names for its errors. */
 async function errorTextOf(input: Locator, page: Page): Promise<string> {
@@ -167,7 +71,7 @@ const suiteName = chromiumMissing ? `dashboard (skipped: ${skipReason})` : 'dash
 
 describeInBrowser(suiteName, () => {
   let dataDir: string;
-  let studio: RunningStudio | undefined;
+  let studio: { process: StudioProcess; url: string } | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext;
   let page: Page;
@@ -206,7 +110,7 @@ describeInBrowser(suiteName, () => {
 
   afterAll(async () => {
     await browser?.close();
-    await stopStudio(studio);
+    await studio?.process.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 30_000);
 
@@ -292,7 +196,7 @@ describeInBrowser(suiteName, () => {
   test('after Studio restarts, the feed reconnects and resumes after the last seq seen', async () => {
     const port = new URL(studio!.url).port;
     const sent = subscriptions.length;
-    await stopStudio(studio);
+    expect(await studio!.process.stop()).toEqual({ code: 0, signal: null });
     await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
 
     studio = await startStudio(path.join(dataDir, 'data'), Number(port));

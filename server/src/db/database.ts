@@ -1,4 +1,4 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import { DataSource, MigrationExecutor, type DataSourceOptions, type QueryRunner } from 'typeorm';
 import { ConfigError } from '../config/config.js';
 import type { Logger } from '../logging/logger.js';
 import { ENTITIES } from './entities.js';
@@ -66,13 +66,17 @@ export async function openPostgres(
   }
 }
 
+/**
+ * Applies pending migrations while holding a session advisory lock, on that same connection
+ * (so a pool of one cannot deadlock): replicas starting together migrate one at a time.
+ */
 async function migrateWithLock(dataSource: DataSource, logger: Logger): Promise<void> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
     await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     try {
-      await runMigrations(dataSource, logger);
+      await runMigrations(dataSource, logger, runner);
     } finally {
       await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
     }
@@ -82,8 +86,14 @@ async function migrateWithLock(dataSource: DataSource, logger: Logger): Promise<
 }
 
 /** Applies pending migrations, each in its own transaction, and logs what ran. */
-export async function runMigrations(dataSource: DataSource, logger: Logger): Promise<void> {
-  const applied = await dataSource.runMigrations({ transaction: 'each' });
+export async function runMigrations(
+  dataSource: DataSource,
+  logger: Logger,
+  runner?: QueryRunner,
+): Promise<void> {
+  const executor = new MigrationExecutor(dataSource, runner);
+  executor.transaction = 'each';
+  const applied = await executor.executePendingMigrations();
   if (applied.length > 0) {
     logger.info({ migrations: applied.map((m) => m.name) }, 'database migrated');
   }
