@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -179,6 +180,49 @@ describe('the Studio process', () => {
       expect(await studio.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       expect(studio.logs().some((line) => line.msg === 'studio stopped')).toBe(true);
       expect((await readdir(dir)).sort()).toEqual(['pgdata', 'secret']);
+    });
+
+    test('finishes a request that is in flight when SIGTERM arrives', async () => {
+      const studio = new StudioProcess({
+        PORT: '0',
+        MAESTRO_DATA_DIR: path.join(scratch, 'inflight'),
+      });
+      const url = new URL(await studio.ready());
+      const body = JSON.stringify({ query: '{ __typename }' });
+      const half = Math.floor(body.length / 2);
+      const request = http.request({
+        host: url.hostname,
+        port: url.port,
+        path: '/graphql',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          // The server answers "100 Continue" once it has parsed the headers: proof that the
+          // request is in flight before the signal is sent.
+          expect: '100-continue',
+        },
+      });
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on('response', (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        request.on('error', reject);
+      });
+      const accepted = new Promise<void>((resolve) => request.once('continue', resolve));
+      request.flushHeaders();
+      await accepted;
+      request.write(body.slice(0, half));
+      studio.child.kill('SIGTERM');
+      await expectEventually(() => expect(studio.stdout).toContain('"msg":"studio stopping"'));
+      request.end(body.slice(half));
+      expect(await response).toEqual({
+        status: 200,
+        text: expect.stringContaining('"__typename":"Query"'),
+      });
+      expect(await studio.exited).toEqual({ code: 0, signal: null });
     });
 
     test('keeps its data across restarts, and keeps a second Studio off the directory', async () => {
