@@ -86,20 +86,24 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return client;
   };
   let shared: Client | undefined;
-  const server: TestServer = {
+  const query = async <TData, TVariables>(
+    document: Document<TData, TVariables>,
+    variables?: TVariables,
+  ): Promise<TData> => {
+    const response = await postGraphQL(studio.url, document, variables);
+    if (response.errors?.length || !response.data) {
+      throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
+    }
+    return response.data;
+  };
+  return {
     url: studio.url,
     wsUrl,
     studio,
     testDatabase,
-    factory: undefined as unknown as Factories,
+    factory: new Factories({ query }),
     request: (document, variables) => postGraphQL(studio.url, document, variables),
-    query: async (document, variables) => {
-      const response = await postGraphQL(studio.url, document, variables);
-      if (response.errors?.length || !response.data) {
-        throw new Error(`GraphQL errors: ${JSON.stringify(response.errors)}`);
-      }
-      return response.data;
-    },
+    query,
     subscribe: (document, variables) => subscribe((shared ??= wsClient()), document, variables),
     wsClient,
     close: async () => {
@@ -108,5 +112,4 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       await testDatabase?.close();
     },
   };
-  return Object.assign(server, { factory: new Factories(server) });
 }

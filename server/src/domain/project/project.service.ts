@@ -48,13 +48,11 @@ export class ProjectService {
       throw new DomainError(ErrorCode.NOT_FOUND, 'workspaceId: no such workspace', ['workspaceId']);
     }
     await this.assertRemoteFree(input.workspaceId, remote.normalized);
+    const base = slugify(name) || 'project';
     const slug =
       input.slug !== undefined
         ? requireSlug('slug', input.slug)
-        : firstFreeSlug(
-            slugify(name) || 'project',
-            await this.projects.slugsLike(input.workspaceId, slugify(name) || 'project'),
-          );
+        : firstFreeSlug(base, await this.projects.slugsLike(input.workspaceId, base));
     const project = Object.assign(new ProjectEntity(), {
       id: uuidv7(),
       workspaceId: input.workspaceId,
