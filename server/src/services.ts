@@ -1,9 +1,19 @@
 import type { DataSource } from 'typeorm';
+import { Authorizer } from './domain/access/authorizer.js';
 import { Transactions } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
+import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
+import { PlanLocks } from './domain/plan/plan-locks.js';
+import { PlanService } from './domain/plan/plan.service.js';
 import { ProjectRepository } from './domain/project/project.repository.js';
 import { ProjectService } from './domain/project/project.service.js';
+import { SkillRepository } from './domain/skill/skill.repository.js';
+import { SkillService } from './domain/skill/skill.service.js';
+import { CommentService } from './domain/task/comment.service.js';
+import { TaskCommentRepository, TaskRepository } from './domain/task/task.repository.js';
+import { TaskService } from './domain/task/task.service.js';
+import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
 import { WorkspaceService } from './domain/workspace/workspace.service.js';
 import type { Logger } from './logging/logger.js';
@@ -12,9 +22,16 @@ import type { PubSub } from './pubsub/pubsub.js';
 
 /** The domain services of one Studio, wired to its database and bus. */
 export interface Services {
+  readonly authorizer: Authorizer;
   readonly workspaces: WorkspaceService;
   readonly projects: ProjectService;
   readonly events: EventLog;
+  readonly users: UserRepository;
+  readonly members: MemberRepository;
+  readonly skills: SkillService;
+  readonly plans: PlanService;
+  readonly tasks: TaskService;
+  readonly comments: CommentService;
 }
 
 export function createServices(deps: {
@@ -23,22 +40,56 @@ export function createServices(deps: {
   metrics: Metrics;
   logger: Logger;
 }): Services {
-  const transactions = new Transactions(deps.dataSource, deps.logger);
-  const workspaceRepository = new WorkspaceRepository(deps.dataSource);
+  const { dataSource } = deps;
+  const transactions = new Transactions(dataSource, deps.logger);
+  const workspaceRepository = new WorkspaceRepository(dataSource);
+  const projectRepository = new ProjectRepository(dataSource);
+  const members = new MemberRepository(dataSource);
   const events = new EventLog(
-    new EventRepository(deps.dataSource),
+    new EventRepository(dataSource),
     deps.pubsub,
     deps.metrics,
     deps.logger.child({ component: 'events' }),
   );
+  const skills = new SkillService(new SkillRepository(dataSource), members, transactions);
+  const phaseRepository = new PhaseRepository(dataSource);
+  const taskRepository = new TaskRepository(dataSource);
+  const planRepository = new PlanRepository(dataSource);
+  const locks = new PlanLocks(planRepository);
+  const tasks = new TaskService(
+    taskRepository,
+    phaseRepository,
+    members,
+    skills,
+    locks,
+    events,
+    transactions,
+    async (projectId, manager) =>
+      (await projectRepository.findById(projectId, manager))?.workspaceId,
+  );
+  const plans = new PlanService(
+    planRepository,
+    phaseRepository,
+    events,
+    transactions,
+    tasks,
+    locks,
+  );
   return {
+    authorizer: new Authorizer((userId, workspaceId) => members.roleOf(userId, workspaceId)),
     workspaces: new WorkspaceService(workspaceRepository, transactions),
-    projects: new ProjectService(
-      new ProjectRepository(deps.dataSource),
-      workspaceRepository,
+    projects: new ProjectService(projectRepository, workspaceRepository, events, transactions),
+    events,
+    users: new UserRepository(dataSource),
+    members,
+    skills,
+    plans,
+    tasks,
+    comments: new CommentService(
+      new TaskCommentRepository(dataSource),
+      taskRepository,
       events,
       transactions,
     ),
-    events,
   };
 }

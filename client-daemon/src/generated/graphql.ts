@@ -79,7 +79,15 @@ export type NodeQueryVariables = Exact<{
 
 export type NodeQuery = { node:
     | { __typename: 'Event', id: string }
+    | { __typename: 'Member', id: string }
+    | { __typename: 'Phase', id: string }
+    | { __typename: 'Plan', id: string }
+    | { __typename: 'PlanMessage', id: string }
     | { __typename: 'Project', id: string }
+    | { __typename: 'Skill', id: string }
+    | { __typename: 'Task', id: string }
+    | { __typename: 'TaskComment', id: string }
+    | { __typename: 'User', id: string }
     | { __typename: 'Workspace', id: string }
    | null };
 

@@ -45,7 +45,9 @@ export function pgliteDataSourceOptions(pglite: PGlite, logger?: Logger): DataSo
     password: 'embedded',
     database: 'postgres',
     poolSize: 1,
-    extra: { Client: PgliteClient, idleTimeoutMillis: 0 },
+    // A query made outside its transaction's manager would wait for the one connection
+    // forever; failing after 15 s turns that bug into an error.
+    extra: { Client: PgliteClient, idleTimeoutMillis: 0, connectionTimeoutMillis: 15_000 },
   };
 }
 

@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode } from '../domain/common/errors.js';
 import type { Logger } from '../logging/logger.js';
+import { markAuthorized } from './authorization.js';
 import { UserError } from './common/user-error.type.js';
 
 /** Request-level codes that Apollo Server assigns before execution; passed through as they are. */
@@ -88,6 +89,8 @@ export async function mutate<T>(
     return { value: await work(), userErrors: [] };
   } catch (error) {
     if (error instanceof DomainError && isUserErrorCode(error.code)) {
+      // A mutation that failed (before or after authorizing) returns no data, only the reason.
+      markAuthorized();
       return { value: null, userErrors: [UserError.from(error)] };
     }
     throw error;

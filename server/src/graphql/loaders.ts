@@ -1,27 +1,79 @@
 import DataLoader from 'dataloader';
-import type { ProjectEntity } from '../domain/project/project.entity.js';
-import type { WorkspaceEntity } from '../domain/workspace/workspace.entity.js';
 import type { Services } from '../services.js';
 
-/** Batches lookups made while resolving one operation: one query per kind and depth. */
+/** One row per key (undefined where none), fetched in one batch. */
+function byKey<V>(fetch: (keys: readonly string[]) => Promise<V[]>, keyOf: (row: V) => string) {
+  return new DataLoader<string, V | undefined>(async (keys) => {
+    const rows = new Map((await fetch(keys)).map((row) => [keyOf(row), row]));
+    return keys.map((key) => rows.get(key));
+  });
+}
+
+/** Every row per key, in the order fetched, in one batch. */
+function grouped<V>(fetch: (keys: readonly string[]) => Promise<V[]>, keyOf: (row: V) => string) {
+  return new DataLoader<string, V[]>(async (keys) => {
+    const groups = new Map<string, V[]>(keys.map((key) => [key, []]));
+    for (const row of await fetch(keys)) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key) ?? []);
+  });
+}
+
+const id = (row: { id: string }) => row.id;
+
+/**
+ * Batches lookups made while resolving one operation, so the number of SQL statements grows
+ * with the depth of a query, not with the number of objects it returns.
+ */
 export function createLoaders(services: Services) {
+  const { workspaces, projects, skills, plans, tasks, comments, members, users } = services;
   return {
-    workspace: new DataLoader<string, WorkspaceEntity | undefined>(async (ids) =>
-      byId(ids, await services.workspaces.getMany(ids)),
-    ),
-    project: new DataLoader<string, ProjectEntity | undefined>(async (ids) =>
-      byId(ids, await services.projects.getMany(ids)),
-    ),
+    workspace: byKey((ids) => workspaces.getMany(ids), id),
+    project: byKey((ids) => projects.getMany(ids), id),
     projectCountByWorkspace: new DataLoader<string, number>(async (ids) => {
-      const counts = await services.projects.countByWorkspaces(ids);
-      return ids.map((id) => counts.get(id) ?? 0);
+      const counts = await projects.countByWorkspaces(ids);
+      return ids.map((key) => counts.get(key) ?? 0);
     }),
+    user: byKey((ids) => users.findByIds(ids), id),
+    member: byKey((ids) => members.findByIds(ids), id),
+    skill: byKey((ids) => skills.getMany(ids), id),
+    memberSkills: grouped(
+      (ids) => skills.memberSkillsOf(ids),
+      (row) => row.memberId,
+    ),
+    plan: byKey((ids) => plans.getMany(ids), id),
+    conversation: byKey(
+      (ids) => plans.conversationsOf(ids),
+      (row) => row.planId,
+    ),
+    planMessage: byKey((ids) => plans.getMessages(ids), id),
+    phase: byKey((ids) => plans.getPhases(ids), id),
+    phasesOfPlan: grouped(
+      (ids) => plans.phasesOf(ids),
+      (row) => row.planId,
+    ),
+    task: byKey((ids) => tasks.getMany(ids), id),
+    tasksOfPhase: grouped(
+      (ids) => tasks.ofPhases(ids),
+      (row) => row.phaseId,
+    ),
+    childrenOfTask: grouped(
+      (ids) => tasks.childrenOf(ids),
+      (row) => row.parentTaskId ?? '',
+    ),
+    skillsOfTask: grouped(
+      (ids) => tasks.skillsOf(ids),
+      (row) => row.taskId,
+    ),
+    dependenciesOfTask: grouped(
+      (ids) => tasks.dependenciesOf(ids),
+      (row) => row.taskId,
+    ),
+    dependentsOfTask: grouped(
+      (ids) => tasks.dependentsOf(ids),
+      (row) => row.dependsOnTaskId,
+    ),
+    comment: byKey((ids) => comments.getMany(ids), id),
   };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | undefined> {
-  const map = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => map.get(id));
-}

@@ -4,7 +4,11 @@ import { parsePublicId } from '../domain/common/public-id.js';
 import { NodeInterface } from './common/node.type.js';
 import type { GraphQLContext } from './context.js';
 import { EventType } from './events/event.type.js';
+import { PhaseType, PlanMessageType, PlanType } from './plan/plan.type.js';
 import { ProjectType } from './project/project.type.js';
+import { SkillType } from './skill/skill.type.js';
+import { TaskCommentType, TaskType } from './task/task.type.js';
+import { MemberType, UserType } from './user/user.type.js';
 import { WorkspaceType } from './workspace/workspace.type.js';
 
 const MAX_NODES = 100;
@@ -15,15 +19,20 @@ export class NodeResolver {
     nullable: true,
     description: 'Any object by its id; null if none.',
   })
-  node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<NodeInterface | null> {
-    return resolveNode(id, 'id', ctx);
+  async node(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<NodeInterface | null> {
+    const node = await resolveNode(id, 'id', ctx);
+    ctx.access.public();
+    return node;
   }
 
   @Query(() => [NodeInterface], {
     nullable: 'items',
     description: `Objects by id, in the order asked, null where none (at most ${MAX_NODES}).`,
   })
-  nodes(
+  async nodes(
     @Arg('ids', () => [ID]) ids: string[],
     @Ctx() ctx: GraphQLContext,
   ): Promise<Array<NodeInterface | null>> {
@@ -34,10 +43,16 @@ export class NodeResolver {
         ['ids'],
       );
     }
-    return Promise.all(ids.map((id, index) => resolveNode(id, `ids[${index}]`, ctx)));
+    const nodes = await Promise.all(ids.map((id, index) => resolveNode(id, `ids[${index}]`, ctx)));
+    ctx.access.public();
+    return nodes;
   }
 }
 
+/**
+ * Loads any object by public id and authorizes reading it (each node is checked against its own
+ * workspace); null when it does not exist.
+ */
 async function resolveNode(
   id: string,
   field: string,
@@ -46,18 +61,69 @@ async function resolveNode(
   const decoded = parsePublicId(id);
   if (!decoded)
     throw badInput(field, `${field} is not a Maestro id: ${JSON.stringify(id.slice(0, 40))}`);
+  const { loaders, access } = ctx;
+  const readWorkspace = (workspaceId: string) =>
+    access.authorize('workspace.read', { workspaceId });
+  const readProject = (projectId: string) =>
+    access.projectByKey(projectId, 'workspace.read', field);
   switch (decoded.kind) {
     case 'Workspace': {
-      const entity = await ctx.loaders.workspace.load(decoded.uuid);
-      return entity ? WorkspaceType.from(entity) : null;
+      const row = await loaders.workspace.load(decoded.uuid);
+      return row ? (await readWorkspace(row.id), WorkspaceType.from(row)) : null;
     }
     case 'Project': {
-      const entity = await ctx.loaders.project.load(decoded.uuid);
-      return entity ? ProjectType.from(entity) : null;
+      const row = await loaders.project.load(decoded.uuid);
+      return row ? (await readProject(row.id), ProjectType.from(row)) : null;
     }
     case 'Event': {
-      const event = await ctx.services.events.find(decoded.uuid);
-      return event ? EventType.from(event) : null;
+      const row = await ctx.services.events.find(decoded.uuid);
+      return row ? (await readProject(row.projectId), EventType.from(row)) : null;
+    }
+    case 'User': {
+      // A user is visible to whoever can see one of their memberships (from the Access issue);
+      // the local operator sees everyone.
+      const row = await loaders.user.load(decoded.uuid);
+      if (!row) return null;
+      const [membership] = await ctx.services.members.ofUser(row.id);
+      if (ctx.actor.kind === 'user' && ctx.actor.userId !== row.id) {
+        if (!membership) return null;
+        await readWorkspace(membership.workspaceId);
+      }
+      return UserType.from(row);
+    }
+    case 'Member': {
+      const row = await loaders.member.load(decoded.uuid);
+      return row ? (await readWorkspace(row.workspaceId), MemberType.from(row)) : null;
+    }
+    case 'Skill': {
+      const row = await loaders.skill.load(decoded.uuid);
+      return row ? (await readWorkspace(row.workspaceId), SkillType.from(row)) : null;
+    }
+    case 'Plan': {
+      const row = await loaders.plan.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), PlanType.from(row)) : null;
+    }
+    case 'PlanMessage': {
+      const row = await loaders.planMessage.load(decoded.uuid);
+      const planId = row
+        ? await ctx.services.plans.planOfConversation(row.conversationId)
+        : undefined;
+      const plan = planId ? await loaders.plan.load(planId) : undefined;
+      return row && plan ? (await readProject(plan.projectId), PlanMessageType.from(row)) : null;
+    }
+    case 'Phase': {
+      const row = await loaders.phase.load(decoded.uuid);
+      const plan = row ? await loaders.plan.load(row.planId) : undefined;
+      return row && plan ? (await readProject(plan.projectId), PhaseType.from(row)) : null;
+    }
+    case 'Task': {
+      const row = await loaders.task.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), TaskType.from(row)) : null;
+    }
+    case 'TaskComment': {
+      const row = await loaders.comment.load(decoded.uuid);
+      const task = row ? await loaders.task.load(row.taskId) : undefined;
+      return row && task ? (await readProject(task.projectId), TaskCommentType.from(row)) : null;
     }
   }
 }

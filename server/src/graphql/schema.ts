@@ -2,12 +2,33 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { requireAuthorization } from './authorization.js';
 import { EventResolver } from './events/event.resolver.js';
 import { NodeResolver } from './node.resolver.js';
+import { PhaseResolver } from './plan/phase.resolver.js';
+import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
+import { SkillResolver } from './skill/skill.resolver.js';
+import { TaskCommentResolver } from './task/comment.resolver.js';
+import { TaskResolver } from './task/task.resolver.js';
+import { MemberResolver, MemberSkillResolver, ViewerResolver } from './user/user.resolver.js';
 import { WorkspaceResolver } from './workspace/workspace.resolver.js';
 
-export const RESOLVERS = [NodeResolver, WorkspaceResolver, ProjectResolver, EventResolver] as const;
+export const RESOLVERS = [
+  NodeResolver,
+  ViewerResolver,
+  WorkspaceResolver,
+  MemberResolver,
+  MemberSkillResolver,
+  SkillResolver,
+  ProjectResolver,
+  PlanResolver,
+  PlanConversationResolver,
+  PhaseResolver,
+  TaskResolver,
+  TaskCommentResolver,
+  EventResolver,
+] as const;
 
 /**
  * type-graphql wants a topic-based pub/sub even when every subscription brings its own
@@ -24,12 +45,13 @@ const topicSubscriptionsRefused = {
 };
 
 /** The public schema. Validation lives in the domain services, so class-validator is off. */
-export function buildGraphQLSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers: [...RESOLVERS],
     validate: false,
     pubSub: topicSubscriptionsRefused,
   });
+  return requireAuthorization(schema);
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so the diff of a change is its own. */

@@ -1,4 +1,5 @@
 import { Foundation1795243308180 } from './1795243308180-foundation.js';
+import { Planning1795246726577 } from './1795246726577-planning.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
-export const MIGRATIONS = [Foundation1795243308180];
+export const MIGRATIONS = [Foundation1795243308180, Planning1795246726577];

@@ -9,6 +9,14 @@ export const ID_PREFIXES = {
   Workspace: 'wsp',
   Project: 'prj',
   Event: 'evt',
+  User: 'usr',
+  Member: 'mem',
+  Skill: 'skl',
+  Plan: 'pln',
+  PlanMessage: 'pmg',
+  Phase: 'phs',
+  Task: 'tsk',
+  TaskComment: 'cmt',
 } as const;
 
 export type NodeKind = keyof typeof ID_PREFIXES;

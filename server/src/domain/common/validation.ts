@@ -75,3 +75,18 @@ function branchNameProblem(name: string): string | undefined {
   }
   return undefined;
 }
+
+/** Free text such as a description: at most `max` characters, trimmed at the ends. */
+export function requireText(field: string, value: string, max = 20_000): string {
+  const text = value.trim();
+  if (text.length > max) throw badInput(field, `${field} must be at most ${max} characters`);
+  return text;
+}
+
+/** A whole number in [min, max]. */
+export function requireInteger(field: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badInput(field, `${field} must be a whole number from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}

@@ -11,8 +11,29 @@ export interface EventRecord {
   readonly occurredAt: Date;
 }
 
-/** The event types written so far; docs/api.md describes each payload. */
-export const EVENT_TYPES = ['ProjectCreated'] as const;
+/** Every event type, past tense; docs/api.md describes each payload. */
+export const EVENT_TYPES = [
+  'ProjectCreated',
+  'ProjectUpdated',
+  'PlanCreated',
+  'PlanUpdated',
+  'PlanDeleted',
+  'PlanStatusChanged',
+  'PlanMessagePosted',
+  'PhaseCreated',
+  'PhaseUpdated',
+  'PhaseMoved',
+  'PhaseDeleted',
+  'TaskCreated',
+  'TaskUpdated',
+  'TaskMoved',
+  'TaskDeleted',
+  'TaskStatusChanged',
+  'TaskAssigned',
+  'TaskCommentAdded',
+  'TaskCommentUpdated',
+  'TaskCommentDeleted',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** The pub/sub channel that carries a project's events. */

@@ -10,8 +10,15 @@ export class ProjectRepository {
     return manager.findOneByOrFail(ProjectEntity, { id: project.id });
   }
 
-  async findById(id: string): Promise<ProjectEntity | undefined> {
-    return (await this.dataSource.manager.findOneBy(ProjectEntity, { id })) ?? undefined;
+  async update(manager: EntityManager, project: ProjectEntity): Promise<ProjectEntity> {
+    await manager.save(ProjectEntity, project);
+    return manager.findOneByOrFail(ProjectEntity, { id: project.id });
+  }
+
+  async findById(id: string, manager?: EntityManager): Promise<ProjectEntity | undefined> {
+    return (
+      (await (manager ?? this.dataSource.manager).findOneBy(ProjectEntity, { id })) ?? undefined
+    );
   }
 
   findByIds(ids: readonly string[]): Promise<ProjectEntity[]> {

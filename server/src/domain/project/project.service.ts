@@ -90,6 +90,55 @@ export class ProjectService {
     }
   }
 
+  /** Changes a project's settings (not its remote). Emits ProjectUpdated. */
+  async update(
+    project: ProjectEntity,
+    input: {
+      name?: string | undefined;
+      slug?: string | undefined;
+      baseBranch?: string | undefined;
+      releaseMode?: ReleaseMode | undefined;
+      host?: RepositoryHost | undefined;
+    },
+  ): Promise<ProjectEntity> {
+    const changed: string[] = [];
+    if (input.name !== undefined) {
+      project.name = requireName('name', input.name);
+      changed.push('name');
+    }
+    if (input.slug !== undefined) {
+      project.slug = requireSlug('slug', input.slug);
+      changed.push('slug');
+    }
+    if (input.baseBranch !== undefined) {
+      project.baseBranch = requireBranchName('baseBranch', input.baseBranch);
+      changed.push('baseBranch');
+    }
+    if (input.releaseMode !== undefined) {
+      project.releaseMode = input.releaseMode;
+      changed.push('releaseMode');
+    }
+    if (input.host !== undefined) {
+      project.host = chooseHost(normalizeRemote(project.remoteUrl), input.host);
+      changed.push('host');
+    }
+    try {
+      return await this.transactions.run(async (tx) => {
+        const saved = await this.projects.update(tx.manager, project);
+        await this.events.append(tx, project.id, 'ProjectUpdated', {
+          projectId: toPublicId('Project', project.id),
+          changed,
+        });
+        return saved;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error, 'project_workspace_slug_key')) {
+        throw conflict(`slug "${project.slug}" is already used in this workspace`, 'slug');
+      }
+      throw error;
+    }
+  }
+
   get(id: string): Promise<ProjectEntity | undefined> {
     return this.projects.findById(id);
   }

@@ -1,5 +1,7 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
+import { MemberRole } from '../access/permissions.js';
+import { MemberEntity } from '../user/member.entity.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
 export class WorkspaceRepository {
@@ -7,6 +9,11 @@ export class WorkspaceRepository {
 
   async insert(manager: EntityManager, workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
     await manager.insert(WorkspaceEntity, workspace);
+    return manager.findOneByOrFail(WorkspaceEntity, { id: workspace.id });
+  }
+
+  async update(manager: EntityManager, workspace: WorkspaceEntity): Promise<WorkspaceEntity> {
+    await manager.save(WorkspaceEntity, workspace);
     return manager.findOneByOrFail(WorkspaceEntity, { id: workspace.id });
   }
 
@@ -28,15 +35,31 @@ export class WorkspaceRepository {
     return new Set(rows.map((row) => row.slug));
   }
 
-  page(request: PageRequest): Promise<Page<WorkspaceEntity>> {
-    return fetchPage(
-      this.dataSource.manager.createQueryBuilder(WorkspaceEntity, 'w'),
-      'w',
-      request,
-    );
+  private visible(userId: string | undefined) {
+    const query = this.dataSource.manager.createQueryBuilder(WorkspaceEntity, 'w');
+    if (userId) {
+      query.where(
+        'EXISTS (SELECT 1 FROM member m WHERE m.workspace_id = w.id AND m.user_id = :userId)',
+        { userId },
+      );
+    }
+    return query;
   }
 
-  count(): Promise<number> {
-    return this.dataSource.manager.count(WorkspaceEntity);
+  page(request: PageRequest, userId?: string): Promise<Page<WorkspaceEntity>> {
+    return fetchPage(this.visible(userId), 'w', request);
+  }
+
+  count(userId?: string): Promise<number> {
+    return this.visible(userId).getCount();
+  }
+
+  async addOwner(
+    manager: EntityManager,
+    workspaceId: string,
+    userId: string,
+    id: string,
+  ): Promise<void> {
+    await manager.insert(MemberEntity, { id, workspaceId, userId, role: MemberRole.OWNER });
   }
 }

@@ -19,7 +19,8 @@ export class WorkspaceService {
     private readonly transactions: Transactions,
   ) {}
 
-  async create(input: CreateWorkspace): Promise<WorkspaceEntity> {
+  /** Creates a workspace; `ownerUserId`, when given, becomes its OWNER member. */
+  async create(input: CreateWorkspace, ownerUserId?: string): Promise<WorkspaceEntity> {
     const name = requireName('name', input.name);
     const slug =
       input.slug !== undefined
@@ -27,9 +28,30 @@ export class WorkspaceService {
         : await this.freeSlug(slugify(name) || 'workspace');
     const workspace = Object.assign(new WorkspaceEntity(), { id: uuidv7(), name, slug });
     try {
-      return await this.transactions.run((tx) => this.repository.insert(tx.manager, workspace));
+      return await this.transactions.run(async (tx) => {
+        const created = await this.repository.insert(tx.manager, workspace);
+        if (ownerUserId)
+          await this.repository.addOwner(tx.manager, created.id, ownerUserId, uuidv7());
+        return created;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict(`slug "${slug}" is already taken`, 'slug');
+      throw error;
+    }
+  }
+
+  async update(
+    workspace: WorkspaceEntity,
+    input: { name?: string | undefined; slug?: string | undefined },
+  ): Promise<WorkspaceEntity> {
+    if (input.name !== undefined) workspace.name = requireName('name', input.name);
+    if (input.slug !== undefined) workspace.slug = requireSlug('slug', input.slug);
+    try {
+      return await this.transactions.run((tx) => this.repository.update(tx.manager, workspace));
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw conflict(`slug "${workspace.slug}" is already taken`, 'slug');
+      }
       throw error;
     }
   }
@@ -42,12 +64,13 @@ export class WorkspaceService {
     return this.repository.findByIds(ids);
   }
 
-  list(request: PageRequest): Promise<Page<WorkspaceEntity>> {
-    return this.repository.page(request);
+  /** Workspaces, all of them or (with `userId`) those the user is a member of. */
+  list(request: PageRequest, userId?: string): Promise<Page<WorkspaceEntity>> {
+    return this.repository.page(request, userId);
   }
 
-  count(): Promise<number> {
-    return this.repository.count();
+  count(userId?: string): Promise<number> {
+    return this.repository.count(userId);
   }
 
   private async freeSlug(base: string): Promise<string> {

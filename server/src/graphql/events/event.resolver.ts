@@ -93,10 +93,16 @@ export class EventResolver {
   }
 }
 
+/** Decodes and authorizes the project whose events are asked for; NOT_FOUND if none. */
 async function requireProject(ctx: GraphQLContext, projectId: string): Promise<string> {
   const key = decodeId('Project', projectId, 'projectId');
-  if (!(await ctx.loaders.project.load(key))) {
+  const project = await ctx.loaders.project.load(key);
+  if (!project) {
     throw new DomainError(ErrorCode.NOT_FOUND, `projectId: no project ${projectId}`, ['projectId']);
   }
+  await ctx.access.authorize('workspace.read', {
+    workspaceId: project.workspaceId,
+    projectId: key,
+  });
   return key;
 }

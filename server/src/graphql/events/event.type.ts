@@ -1,9 +1,18 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { toPublicId } from '../../domain/common/public-id.js';
-import type { EventRecord } from '../../domain/events/event.types.js';
+import { EVENT_TYPES, type EventRecord } from '../../domain/events/event.types.js';
 import { Connection } from '../common/connection.js';
 import { NodeInterface } from '../common/node.type.js';
 import { JSONObject, SafeInt } from '../common/scalars.js';
+
+/** The event types as a GraphQL enum (generated from the one list in the domain). */
+export const EventTypeName = Object.fromEntries(EVENT_TYPES.map((name) => [name, name])) as {
+  [K in (typeof EVENT_TYPES)[number]]: K;
+};
+registerEnumType(EventTypeName, {
+  name: 'EventType',
+  description: 'What happened, in the past tense; docs/api.md describes each payload.',
+});
 
 @ObjectType('Event', {
   implements: NodeInterface,

@@ -1,9 +1,23 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { decodeId } from '../common/global-id.js';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PlanStatus } from '../../domain/plan/plan-lifecycle.js';
+import {
+  ConnectionArgs,
+  toConnection,
+  toPageRequest,
+  type ConnectionShape,
+} from '../common/connection.js';
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
+import { PlanConnection, PlanType } from '../plan/plan.type.js';
+import { taskConnection } from '../task/task-connection.js';
+import { TaskConnection, TaskFilterInput, type TaskType } from '../task/task.type.js';
 import { WorkspaceType } from '../workspace/workspace.type.js';
-import { CreateProjectInput, CreateProjectPayload, ProjectType } from './project.type.js';
+import {
+  CreateProjectInput,
+  CreateProjectPayload,
+  ProjectType,
+  UpdateProjectInput,
+} from './project.type.js';
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
@@ -12,8 +26,16 @@ export class ProjectResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProjectType | null> {
-    const entity = await ctx.loaders.project.load(decodeId('Project', id, 'id'));
-    return entity ? ProjectType.from(entity) : null;
+    const entity = await ctx.loaders.project.load(ctx.access.decode('Project', id, 'id'));
+    if (!entity) {
+      ctx.access.public();
+      return null;
+    }
+    await ctx.access.authorize('workspace.read', {
+      workspaceId: entity.workspaceId,
+      projectId: entity.id,
+    });
+    return ProjectType.from(entity);
   }
 
   @Mutation(() => CreateProjectPayload, {
@@ -23,17 +45,38 @@ export class ProjectResolver {
     @Arg('input') input: CreateProjectInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreateProjectPayload> {
-    const { value, userErrors } = await mutate(() =>
-      ctx.services.projects.create({
-        workspaceId: decodeId('Workspace', input.workspaceId, 'workspaceId'),
+    const { value, userErrors } = await mutate(async () => {
+      const workspace = await ctx.access.workspace(input.workspaceId, 'project.create');
+      return ctx.services.projects.create({
+        workspaceId: workspace.id,
         remoteUrl: input.remoteUrl,
         name: input.name ?? undefined,
         slug: input.slug ?? undefined,
         baseBranch: input.baseBranch ?? undefined,
         releaseMode: input.releaseMode ?? undefined,
         host: input.host ?? undefined,
-      }),
-    );
+      });
+    });
+    return { project: value ? ProjectType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => CreateProjectPayload, {
+    description: "Changes a project's settings (not its remote); emits ProjectUpdated.",
+  })
+  async updateProject(
+    @Arg('input') input: UpdateProjectInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreateProjectPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const project = await ctx.access.project(input.projectId, 'project.update');
+      return ctx.services.projects.update(project, {
+        name: input.name ?? undefined,
+        slug: input.slug ?? undefined,
+        baseBranch: input.baseBranch ?? undefined,
+        releaseMode: input.releaseMode ?? undefined,
+        host: input.host ?? undefined,
+      });
+    });
     return { project: value ? ProjectType.from(value) : null, userErrors };
   }
 
@@ -45,5 +88,34 @@ export class ProjectResolver {
     const entity = await ctx.loaders.workspace.load(project.workspaceKey);
     if (!entity) throw new Error(`project ${project.id} has no workspace`);
     return WorkspaceType.from(entity);
+  }
+
+  @FieldResolver(() => PlanConnection, { description: "The project's plans, oldest first." })
+  async plans(
+    @Root() project: ProjectType,
+    @Arg('status', () => [PlanStatus], { nullable: true, description: 'Any of these statuses.' })
+    status: PlanStatus[] | null,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<PlanType>> {
+    const request = toPageRequest(args);
+    const statuses = status ?? undefined;
+    const page = await ctx.services.plans.listInProject(project.key, statuses, request);
+    return toConnection(
+      page,
+      request,
+      (row) => PlanType.from(row),
+      () => ctx.services.plans.countInProject(project.key, statuses),
+    );
+  }
+
+  @FieldResolver(() => TaskConnection, { description: "The project's tasks, filtered." })
+  async tasks(
+    @Root() project: ProjectType,
+    @Arg('filter', () => TaskFilterInput, { nullable: true }) filter: TaskFilterInput | null,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<TaskType>> {
+    return taskConnection(ctx, project.key, filter, args);
   }
 }

@@ -120,3 +120,24 @@ export class CreateProjectPayload {
   @Field(() => [UserError])
   userErrors: UserError[];
 }
+
+@InputType('UpdateProjectInput')
+export class UpdateProjectInput {
+  @Field(() => ID)
+  projectId: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  slug?: string | null;
+
+  @Field(() => String, { nullable: true })
+  baseBranch?: string | null;
+
+  @Field(() => ReleaseMode, { nullable: true })
+  releaseMode?: ReleaseMode | null;
+
+  @Field(() => RepositoryHost, { nullable: true })
+  host?: RepositoryHost | null;
+}

@@ -5,13 +5,15 @@ import {
   toPageRequest,
   type ConnectionShape,
 } from '../common/connection.js';
-import { decodeId } from '../common/global-id.js';
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { ProjectConnection, ProjectType } from '../project/project.type.js';
+import { SkillType } from '../skill/skill.type.js';
+import { MemberType } from '../user/user.type.js';
 import {
   CreateWorkspaceInput,
   CreateWorkspacePayload,
+  UpdateWorkspaceInput,
   WorkspaceConnection,
   WorkspaceType,
 } from './workspace.type.js';
@@ -23,33 +25,64 @@ export class WorkspaceResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<WorkspaceType | null> {
-    const entity = await ctx.loaders.workspace.load(decodeId('Workspace', id, 'id'));
-    return entity ? WorkspaceType.from(entity) : null;
+    const entity = await ctx.loaders.workspace.load(ctx.access.decode('Workspace', id, 'id'));
+    if (!entity) {
+      ctx.access.public();
+      return null;
+    }
+    await ctx.access.authorize('workspace.read', { workspaceId: entity.id });
+    return WorkspaceType.from(entity);
   }
 
-  @Query(() => WorkspaceConnection, { description: 'Workspaces, oldest first.' })
+  @Query(() => WorkspaceConnection, {
+    description: 'The workspaces the viewer can see, oldest first.',
+  })
   async workspaces(
     @Args() args: ConnectionArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<WorkspaceType>> {
+    // The list is scoped to the actor (a user sees the workspaces they are a member of).
+    ctx.access.public();
     const request = toPageRequest(args);
-    const page = await ctx.services.workspaces.list(request);
+    const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : undefined;
+    const page = await ctx.services.workspaces.list(request, userId);
     return toConnection(
       page,
       request,
       (row) => WorkspaceType.from(row),
-      () => ctx.services.workspaces.count(),
+      () => ctx.services.workspaces.count(userId),
     );
   }
 
-  @Mutation(() => CreateWorkspacePayload)
+  @Mutation(() => CreateWorkspacePayload, {
+    description: 'Creates a workspace; a signed-in user becomes its owner.',
+  })
   async createWorkspace(
     @Arg('input') input: CreateWorkspaceInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<CreateWorkspacePayload> {
-    const { value, userErrors } = await mutate(() =>
-      ctx.services.workspaces.create({ name: input.name, slug: input.slug ?? undefined }),
-    );
+    const { value, userErrors } = await mutate(async () => {
+      await ctx.access.authorize('workspace.create', {});
+      return ctx.services.workspaces.create(
+        { name: input.name, slug: input.slug ?? undefined },
+        ctx.actor.kind === 'user' ? ctx.actor.userId : undefined,
+      );
+    });
+    return { workspace: value ? WorkspaceType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => CreateWorkspacePayload)
+  async updateWorkspace(
+    @Arg('input') input: UpdateWorkspaceInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<CreateWorkspacePayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const workspace = await ctx.access.workspace(input.workspaceId, 'workspace.update');
+      return ctx.services.workspaces.update(workspace, {
+        name: input.name ?? undefined,
+        slug: input.slug ?? undefined,
+      });
+    });
     return { workspace: value ? WorkspaceType.from(value) : null, userErrors };
   }
 
@@ -69,5 +102,20 @@ export class WorkspaceResolver {
       (row) => ProjectType.from(row),
       () => ctx.loaders.projectCountByWorkspace.load(workspace.key),
     );
+  }
+
+  @FieldResolver(() => [MemberType], { description: 'Members, oldest first.' })
+  async members(
+    @Root() workspace: WorkspaceType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MemberType[]> {
+    return (await ctx.services.members.inWorkspace(workspace.key)).map((row) =>
+      MemberType.from(row),
+    );
+  }
+
+  @FieldResolver(() => [SkillType], { description: 'Skills, by name.' })
+  async skills(@Root() workspace: WorkspaceType, @Ctx() ctx: GraphQLContext): Promise<SkillType[]> {
+    return (await ctx.services.skills.inWorkspace(workspace.key)).map((row) => SkillType.from(row));
   }
 }

@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { toPublicId } from '../../domain/common/public-id.js';
 import type { WorkspaceEntity } from '../../domain/workspace/workspace.entity.js';
 import { Connection } from '../common/connection.js';
@@ -59,4 +59,16 @@ export class CreateWorkspacePayload {
 
   @Field(() => [UserError])
   userErrors: UserError[];
+}
+
+@InputType('UpdateWorkspaceInput')
+export class UpdateWorkspaceInput {
+  @Field(() => ID)
+  workspaceId: string;
+
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true })
+  slug?: string | null;
 }

@@ -1,0 +1,153 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  ConnectionArgs,
+  toConnection,
+  toPageRequest,
+  type ConnectionShape,
+} from '../common/connection.js';
+import { DeletePayload } from '../common/payloads.js';
+import type { GraphQLContext } from '../context.js';
+import { mutate } from '../errors.js';
+import { ProjectType } from '../project/project.type.js';
+import { TaskConnection, TaskFilterInput, type TaskType } from '../task/task.type.js';
+import { taskConnection } from '../task/task-connection.js';
+import {
+  CreatePlanInput,
+  DeletePlanInput,
+  PhaseType,
+  PlanConversationType,
+  PlanMessageConnection,
+  PlanMessageType,
+  PlanPayload,
+  PlanType,
+  SetPlanStatusInput,
+  UpdatePlanInput,
+} from './plan.type.js';
+
+@Resolver(() => PlanType)
+export class PlanResolver {
+  @Query(() => PlanType, { nullable: true, description: 'A plan by id; null if none.' })
+  async plan(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlanType | null> {
+    const plan = await ctx.loaders.plan.load(ctx.access.decode('Plan', id, 'id'));
+    if (!plan) {
+      ctx.access.public();
+      return null;
+    }
+    await ctx.access.projectByKey(plan.projectId, 'workspace.read', 'id');
+    return PlanType.from(plan);
+  }
+
+  @Mutation(() => PlanPayload, { description: 'Creates a DRAFT plan; emits PlanCreated.' })
+  async createPlan(
+    @Arg('input') input: CreatePlanInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlanPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const project = await ctx.access.project(input.projectId, 'plan.write');
+      return ctx.services.plans.create(project.id, {
+        name: input.name,
+        description: input.description ?? undefined,
+      });
+    });
+    return { plan: value ? PlanType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => PlanPayload)
+  async updatePlan(
+    @Arg('input') input: UpdatePlanInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlanPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { plan } = await ctx.access.plan(input.planId, 'plan.write');
+      return ctx.services.plans.update(plan.id, {
+        name: input.name ?? undefined,
+        description: input.description ?? undefined,
+      });
+    });
+    return { plan: value ? PlanType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => DeletePayload, { description: 'Deletes a DRAFT, CANCELLED or ARCHIVED plan.' })
+  async deletePlan(
+    @Arg('input') input: DeletePlanInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeletePayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { plan } = await ctx.access.plan(input.planId, 'plan.write');
+      await ctx.services.plans.delete(plan.id);
+      return input.planId;
+    });
+    return { deletedId: value, userErrors };
+  }
+
+  @Mutation(() => PlanPayload, {
+    description: 'Moves a plan through its lifecycle; an illegal move is a CONFLICT userError.',
+  })
+  async setPlanStatus(
+    @Arg('input') input: SetPlanStatusInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlanPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { plan } = await ctx.access.plan(input.planId, 'plan.transition');
+      return ctx.services.plans.setStatus(plan.id, input.status, 'user', input.reason ?? undefined);
+    });
+    return { plan: value ? PlanType.from(value) : null, userErrors };
+  }
+
+  @FieldResolver(() => ProjectType)
+  async project(@Root() plan: PlanType, @Ctx() ctx: GraphQLContext): Promise<ProjectType> {
+    const project = await ctx.loaders.project.load(plan.projectKey);
+    if (!project) throw new Error(`plan ${plan.id} has no project`);
+    return ProjectType.from(project);
+  }
+
+  @FieldResolver(() => [PhaseType], { description: 'Phases in order.' })
+  async phases(@Root() plan: PlanType, @Ctx() ctx: GraphQLContext): Promise<PhaseType[]> {
+    return (await ctx.loaders.phasesOfPlan.load(plan.key)).map((phase) => PhaseType.from(phase));
+  }
+
+  @FieldResolver(() => TaskConnection, { description: "The plan's tasks, filtered." })
+  async tasks(
+    @Root() plan: PlanType,
+    @Arg('filter', () => TaskFilterInput, { nullable: true }) filter: TaskFilterInput | null,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<TaskType>> {
+    return taskConnection(ctx, plan.projectKey, { ...filter, planId: plan.id }, args);
+  }
+
+  @FieldResolver(() => PlanConversationType)
+  async conversation(
+    @Root() plan: PlanType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PlanConversationType> {
+    const conversation = await ctx.loaders.conversation.load(plan.key);
+    if (!conversation) throw new Error(`plan ${plan.id} has no conversation`);
+    return Object.assign(new PlanConversationType(), {
+      key: conversation.id,
+      createdAt: conversation.createdAt,
+    });
+  }
+}
+
+@Resolver(() => PlanConversationType)
+export class PlanConversationResolver {
+  @FieldResolver(() => PlanMessageConnection, { description: 'Messages, oldest first.' })
+  async messages(
+    @Root() conversation: PlanConversationType,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<PlanMessageType>> {
+    const request = toPageRequest(args);
+    const page = await ctx.services.plans.messages(conversation.key, request);
+    return toConnection(
+      page,
+      request,
+      (row) => PlanMessageType.from(row),
+      () => ctx.services.plans.countMessages(conversation.key),
+    );
+  }
+}
