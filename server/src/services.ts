@@ -1,13 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { Authorizer } from './domain/access/authorizer.js';
+import { AuditService } from './domain/audit/audit.service.js';
 import { Transactions } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
+import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
 import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
 import { PlanLocks } from './domain/plan/plan-locks.js';
 import { PlanService } from './domain/plan/plan.service.js';
 import { ProjectRepository } from './domain/project/project.repository.js';
 import { ProjectService } from './domain/project/project.service.js';
+import { RunRepository } from './domain/run/run.repository.js';
+import { RunService } from './domain/run/run.service.js';
+import { SessionService } from './domain/session/session.service.js';
 import { SkillRepository } from './domain/skill/skill.repository.js';
 import { SkillService } from './domain/skill/skill.service.js';
 import { CommentService } from './domain/task/comment.service.js';
@@ -32,6 +37,11 @@ export interface Services {
   readonly plans: PlanService;
   readonly tasks: TaskService;
   readonly comments: CommentService;
+  readonly sessions: SessionService;
+  readonly runs: RunService;
+  readonly knowledge: KnowledgeService;
+  readonly audit: AuditService;
+  readonly transactions: Transactions;
 }
 
 export function createServices(deps: {
@@ -85,6 +95,16 @@ export function createServices(deps: {
     skills,
     plans,
     tasks,
+    sessions: new SessionService(dataSource),
+    runs: new RunService(
+      new RunRepository(dataSource),
+      events,
+      deps.pubsub,
+      deps.logger.child({ component: 'runs' }),
+    ),
+    knowledge: new KnowledgeService(dataSource, events, transactions),
+    audit: new AuditService(dataSource),
+    transactions,
     comments: new CommentService(
       new TaskCommentRepository(dataSource),
       taskRepository,

@@ -5,6 +5,7 @@ import type { MessageHandler, PubSub, Unsubscribe } from '../src/pubsub/pubsub.j
 import { InProcessPubSub } from '../src/pubsub/in-process.pubsub.js';
 import { testLogger } from './support/environment.js';
 import { expectEventually } from './support/expect-eventually.js';
+import { subscribe } from './support/graphql-client.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const SUBSCRIBE = `subscription($p: ID!, $after: SafeInt) {
@@ -185,6 +186,30 @@ describe('the project event log', () => {
     // ProjectCreated (seq 1) was committed before subscribing, so it is not delivered.
     expect(delivered[0]).toBeGreaterThan(1);
     expect(delivered).toEqual(range(delivered[0] ?? 0, events.totalCount));
+  });
+
+  test('a subscriber that disconnects while 50 events happen gets exactly those 50 on reconnecting with after, then live ones', async () => {
+    const project = await server.factory.project();
+    const firstClient = server.wsClient();
+    const before = subscribe<Delivered, unknown>(firstClient, SUBSCRIBE, {
+      p: project.id,
+      after: 0,
+    });
+    await appendConcurrently(server, project.id, 4, 2);
+    const seen = await before.waitFor(5);
+    const lastSeen = seen.at(-1)?.projectEvents.seq ?? 0;
+    await firstClient.dispose();
+    await appendConcurrently(server, project.id, 50, 5);
+    const again = server.subscribe<Delivered, unknown>(SUBSCRIBE, {
+      p: project.id,
+      after: lastSeen,
+    });
+    const missed = await again.waitFor(50);
+    expect(seqs(missed)).toEqual(range(lastSeen + 1, lastSeen + 50));
+    await appendConcurrently(server, project.id, 3, 1);
+    const all = await again.waitFor(53);
+    again.close();
+    expect(seqs(all)).toEqual(range(lastSeen + 1, lastSeen + 53));
   });
 
   test('a rolled-back transaction leaves no event and publishes nothing', async () => {

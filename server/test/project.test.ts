@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { recordStatements } from './support/sql-counter.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const CREATE = `mutation($input: CreateProjectInput!) {
@@ -255,27 +256,12 @@ describe('projects', () => {
     const projects = await Promise.all(
       Array.from({ length: 6 }, () => server.factory.project({ workspaceId: ws.id })),
     );
-    const queries: string[] = [];
-    const dataSource = server.studio.database.dataSource;
-    const original = dataSource.createQueryRunner.bind(dataSource);
-    // Every statement TypeORM sends goes through a query runner; record their SQL.
-    dataSource.createQueryRunner = (...args) => {
-      const runner = original(...args);
-      const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
-      runner.query = ((sql: string, ...rest: unknown[]) => {
-        queries.push(sql);
-        return query(sql, ...rest);
-      }) as typeof runner.query;
-      return runner;
-    };
-    try {
-      await server.query(
+    const queries = await recordStatements(server.studio.database.dataSource, () =>
+      server.query(
         'query($ids: [ID!]!) { nodes(ids: $ids) { ... on Project { name workspace { name } } } }',
         { ids: projects.map((p) => p.id) },
-      );
-    } finally {
-      dataSource.createQueryRunner = original;
-    }
+      ),
+    );
     const selects = queries.filter((sql) => /^\s*SELECT/i.test(sql));
     expect(selects).toHaveLength(2);
   });

@@ -62,6 +62,37 @@ describeWithRedis(title, () => {
     expect(values.slice(1).map((value) => value.projectEvents.payload.n)).toEqual([0, 1, 2]);
   });
 
+  test('a subscriber that misses 50 events produced on the other replica gets them on reconnecting with after', async () => {
+    const project = await replicaB.factory.project();
+    const key = parsePublicIdOf('Project', project.id) as string;
+    const transactions = new Transactions(replicaB.studio.database.dataSource, testLogger());
+    const produceOnB = async (count: number) => {
+      for (let n = 0; n < count; n++) {
+        await transactions.run((tx) =>
+          replicaB.studio.services.events.append(tx, key, 'ProjectCreated', { n }),
+        );
+      }
+    };
+    const first = replicaA.subscribe<{ projectEvents: { seq: number } }, unknown>(SUBSCRIBE, {
+      p: project.id,
+      after: 0,
+    });
+    await first.waitFor(1);
+    first.close();
+    await produceOnB(50);
+    const again = replicaA.subscribe<{ projectEvents: { seq: number } }, unknown>(SUBSCRIBE, {
+      p: project.id,
+      after: 1,
+    });
+    await again.waitFor(50);
+    await produceOnB(2);
+    const values = await again.waitFor(52);
+    again.close();
+    expect(values.map((value) => value.projectEvents.seq)).toEqual(
+      Array.from({ length: 52 }, (_, i) => i + 2),
+    );
+  });
+
   test('what one replica writes, the other reads', async () => {
     const workspace = await replicaA.factory.workspace({ name: 'Shared' });
     const seen = await replicaB.query<{ workspace: { name: string } | null }, unknown>(

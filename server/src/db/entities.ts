@@ -1,4 +1,11 @@
+import { AuditEntryEntity } from '../domain/audit/audit.entity.js';
 import { EventEntity, EventStreamEntity } from '../domain/events/event.entity.js';
+import {
+  KnowledgeArtifactEntity,
+  ProjectContextFileEntity,
+  ProjectContextFileVersionEntity,
+  RepoContextEntity,
+} from '../domain/knowledge/knowledge.entity.js';
 import {
   PhaseEntity,
   PlanConversationEntity,
@@ -6,6 +13,12 @@ import {
   PlanMessageEntity,
 } from '../domain/plan/plan.entity.js';
 import { ProjectEntity } from '../domain/project/project.entity.js';
+import { AgentRunEntity, RunOutputEntity } from '../domain/run/run.entity.js';
+import {
+  AgentSessionEntity,
+  SessionSkillEntity,
+  TeamEntity,
+} from '../domain/session/session.entity.js';
 import { MemberSkillEntity, SkillEntity } from '../domain/skill/skill.entity.js';
 import {
   TaskCommentEntity,
@@ -35,4 +48,14 @@ export const ENTITIES = [
   TaskSkillEntity,
   TaskDependencyEntity,
   TaskCommentEntity,
+  TeamEntity,
+  AgentSessionEntity,
+  SessionSkillEntity,
+  AgentRunEntity,
+  RunOutputEntity,
+  RepoContextEntity,
+  ProjectContextFileEntity,
+  ProjectContextFileVersionEntity,
+  KnowledgeArtifactEntity,
+  AuditEntryEntity,
 ];

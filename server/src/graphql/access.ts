@@ -98,6 +98,18 @@ export class Access {
     return { comment, task, project };
   }
 
+  async run(id: string, action: Action, field = 'runId') {
+    const run = await this.loaders.run.load(this.decode('Run', id, field));
+    if (!run) throw missing('run', field);
+    return { run, project: await this.projectByKey(run.projectId, action, field) };
+  }
+
+  async session(id: string, action: Action, field = 'sessionId') {
+    const session = await this.loaders.session.load(this.decode('AgentSession', id, field));
+    if (!session) throw missing('session', field);
+    return { session, project: await this.projectByKey(session.projectId, action, field) };
+  }
+
   async skill(id: string, action: Action, field = 'skillId'): Promise<SkillEntity> {
     const skill = await this.loaders.skill.load(this.decode('Skill', id, field));
     if (!skill) throw missing('skill', field);

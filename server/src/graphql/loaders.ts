@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { AgentRunEntity } from '../domain/run/run.entity.js';
 import type { Services } from '../services.js';
 
 /** One row per key (undefined where none), fetched in one batch. */
@@ -26,6 +27,7 @@ const id = (row: { id: string }) => row.id;
  */
 export function createLoaders(services: Services) {
   const { workspaces, projects, skills, plans, tasks, comments, members, users } = services;
+  const { sessions, runs, knowledge } = services;
   return {
     workspace: byKey((ids) => workspaces.getMany(ids), id),
     project: byKey((ids) => projects.getMany(ids), id),
@@ -73,7 +75,70 @@ export function createLoaders(services: Services) {
       (row) => row.dependsOnTaskId,
     ),
     comment: byKey((ids) => comments.getMany(ids), id),
+    session: byKey((ids) => sessions.getMany(ids), id),
+    sessionSkills: grouped(
+      (ids) => sessions.skillsOf(ids),
+      (row) => row.sessionId,
+    ),
+    team: byKey((ids) => sessions.teams(ids), id),
+    teamSessions: grouped(
+      (ids) => sessions.membersOfTeams(ids),
+      (row) => row.teamId ?? '',
+    ),
+    run: byKey((ids) => runs.getMany(ids), id),
+    runsOfTask: runsOfTaskLoader(services),
+    runCountOfTask: new DataLoader<string, number>(async (ids) => {
+      const counts = await runs.countsOfTasks(ids);
+      return ids.map((key) => counts.get(key) ?? 0);
+    }),
+    repoContext: byKey(
+      (ids) => knowledge.repoContexts(ids),
+      (row) => row.projectId,
+    ),
+    contextFile: byKey((ids) => knowledge.contextFiles(ids), id),
+    contextFilesOfProject: grouped(
+      (ids) => knowledge.contextFilesOf(ids),
+      (row) => row.projectId,
+    ),
+    contextFileVersions: grouped(
+      (ids) => knowledge.versionsOf(ids),
+      (row) => row.fileId,
+    ),
+    knowledgeArtifact: byKey((ids) => knowledge.artifacts(ids), id),
   };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Key of runsOfTask: which task, how many, from which end. */
+export function runsOfTaskKey(taskId: string, limit: number, fromEnd: boolean): string {
+  return `${taskId}|${limit}|${fromEnd ? 'last' : 'first'}`;
+}
+
+/** The first or last n runs of many tasks: one statement per (n, end) asked for. */
+function runsOfTaskLoader(services: Services) {
+  return new DataLoader<string, AgentRunEntity[]>(async (keys) => {
+    const parsed = keys.map((key) => {
+      const [taskId = '', limit = '0', end = 'first'] = key.split('|');
+      return { key, taskId, limit: Number(limit), fromEnd: end === 'last' };
+    });
+    const found = new Map<string, AgentRunEntity[]>(keys.map((key) => [key, []]));
+    const batches = new Map<string, typeof parsed>();
+    for (const item of parsed) {
+      const batch = `${item.limit}|${item.fromEnd}`;
+      batches.set(batch, [...(batches.get(batch) ?? []), item]);
+    }
+    for (const items of batches.values()) {
+      const { limit, fromEnd } = items[0] as (typeof parsed)[number];
+      const rows = await services.runs.runsOfTasks(
+        items.map((item) => item.taskId),
+        limit,
+        fromEnd,
+      );
+      for (const row of rows) {
+        found.get(runsOfTaskKey(row.taskId ?? '', limit, fromEnd))?.push(row);
+      }
+    }
+    return keys.map((key) => found.get(key) ?? []);
+  });
+}

@@ -4,8 +4,11 @@ import { parsePublicId } from '../domain/common/public-id.js';
 import { NodeInterface } from './common/node.type.js';
 import type { GraphQLContext } from './context.js';
 import { EventType } from './events/event.type.js';
+import { ContextFileType, KnowledgeArtifactGraphType } from './knowledge/knowledge.type.js';
 import { PhaseType, PlanMessageType, PlanType } from './plan/plan.type.js';
 import { ProjectType } from './project/project.type.js';
+import { AgentRunType } from './run/run.type.js';
+import { AgentSessionType, TeamType } from './session/session.type.js';
 import { SkillType } from './skill/skill.type.js';
 import { TaskCommentType, TaskType } from './task/task.type.js';
 import { MemberType, UserType } from './user/user.type.js';
@@ -120,6 +123,29 @@ async function resolveNode(
       const row = await loaders.task.load(decoded.uuid);
       return row ? (await readProject(row.projectId), TaskType.from(row)) : null;
     }
+    case 'AgentSession': {
+      const row = await loaders.session.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), AgentSessionType.from(row)) : null;
+    }
+    case 'Team': {
+      const row = await loaders.team.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), TeamType.from(row)) : null;
+    }
+    case 'Run': {
+      const row = await loaders.run.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), AgentRunType.from(row)) : null;
+    }
+    case 'ContextFile': {
+      const row = await loaders.contextFile.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), ContextFileType.from(row)) : null;
+    }
+    case 'KnowledgeArtifact': {
+      const row = await loaders.knowledgeArtifact.load(decoded.uuid);
+      return row ? (await readProject(row.projectId), KnowledgeArtifactGraphType.from(row)) : null;
+    }
+    case 'AuditEntry':
+      // Audit entries are read through the audit log of a workspace, not as nodes.
+      return null;
     case 'TaskComment': {
       const row = await loaders.comment.load(decoded.uuid);
       const task = row ? await loaders.task.load(row.taskId) : undefined;

@@ -4,10 +4,13 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { requireAuthorization } from './authorization.js';
 import { EventResolver } from './events/event.resolver.js';
+import { ContextFileResolver, ProjectKnowledgeResolver } from './knowledge/knowledge.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
+import { RunResolver, TaskRunsResolver } from './run/run.resolver.js';
+import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/session.resolver.js';
 import { SkillResolver } from './skill/skill.resolver.js';
 import { TaskCommentResolver } from './task/comment.resolver.js';
 import { TaskResolver } from './task/task.resolver.js';
@@ -28,6 +31,13 @@ export const RESOLVERS = [
   TaskResolver,
   TaskCommentResolver,
   EventResolver,
+  SessionResolver,
+  SessionSkillResolver,
+  TeamResolver,
+  RunResolver,
+  TaskRunsResolver,
+  ProjectKnowledgeResolver,
+  ContextFileResolver,
 ] as const;
 
 /**

@@ -71,4 +71,25 @@ describe('Channel', () => {
     expect(seen).toEqual([1, 2, 3]);
     expect(channel.isClosed).toBe(true);
   });
+
+  test('finish() lets the consumer drain what is buffered, then ends', async () => {
+    let closes = 0;
+    const channel = new Channel<number>(8, () => closes++);
+    await channel.push(1);
+    await channel.push(2);
+    channel.finish();
+    await channel.push(3);
+    expect(await channel.next()).toEqual({ value: 1, done: false });
+    expect(closes).toBe(0);
+    expect(await channel.next()).toEqual({ value: 2, done: false });
+    expect(closes).toBe(1);
+    expect(await channel.next()).toEqual({ value: undefined, done: true });
+  });
+
+  test('finish() on an empty channel ends a waiting consumer', async () => {
+    const channel = new Channel<number>(8);
+    const pending = channel.next();
+    channel.finish();
+    expect(await pending).toEqual({ value: undefined, done: true });
+  });
 });

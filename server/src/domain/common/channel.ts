@@ -14,6 +14,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
   private readonly spaceWaiters: Array<() => void> = [];
   private failure: { error: Error } | undefined;
   private ended = false;
+  private finished = false;
 
   constructor(
     private readonly highWaterMark = 64,
@@ -25,9 +26,9 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     return this.ended;
   }
 
-  /** Delivers a value; resolves when there is room for more. A no-op once closed. */
+  /** Delivers a value; resolves when there is room for more. A no-op once closed or finished. */
   async push(value: T): Promise<void> {
-    if (this.ended) return;
+    if (this.ended || this.finished) return;
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter.resolve({ value, done: false });
@@ -51,10 +52,18 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     }
   }
 
+  /** The producer is done: the consumer receives what is buffered, then the end. */
+  finish(): void {
+    if (this.ended || this.finished) return;
+    this.finished = true;
+    if (this.buffer.length === 0) this.close();
+  }
+
   next(): Promise<IteratorResult<T>> {
     if (this.buffer.length > 0) {
       const value = this.buffer.shift() as T;
       this.spaceWaiters.shift()?.();
+      if (this.finished && this.buffer.length === 0) this.end();
       return Promise.resolve({ value, done: false });
     }
     if (this.failure && !this.ended) {
@@ -79,7 +88,7 @@ export class Channel<T> implements AsyncIterableIterator<T> {
     return this;
   }
 
-  /** Stops the stream: pending and later `next()` calls report done. */
+  /** The consumer stops: buffered values are dropped; pending and later `next()` report done. */
   close(): void {
     if (this.ended) return;
     const waiters = this.waiters.splice(0);

@@ -44,10 +44,14 @@ describe('public ids', () => {
     expect(parsePublicIdOf('Workspace', id)).toBeDefined();
   });
 
-  test('uuidv7 sorts by creation time', () => {
-    const early = uuidv7(1_700_000_000_000);
-    const late = uuidv7(1_700_000_000_001);
-    expect(early < late).toBe(true);
-    expect(early).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  test('uuidv7 sorts by creation, also within one millisecond', () => {
+    const ids = Array.from({ length: 5000 }, () => uuidv7());
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids.slice(0, 50)) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
+    const frozen = Array.from({ length: 3000 }, () => uuidv7(1_700_000_000_000));
+    expect([...frozen].sort()).toEqual(frozen);
   });
 });

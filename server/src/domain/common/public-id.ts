@@ -17,6 +17,12 @@ export const ID_PREFIXES = {
   Phase: 'phs',
   Task: 'tsk',
   TaskComment: 'cmt',
+  AgentSession: 'ses',
+  Team: 'tem',
+  Run: 'run',
+  ContextFile: 'ctf',
+  KnowledgeArtifact: 'kna',
+  AuditEntry: 'aud',
 } as const;
 
 export type NodeKind = keyof typeof ID_PREFIXES;

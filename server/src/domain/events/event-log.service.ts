@@ -5,8 +5,9 @@ import { badInput } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
 import type { Tx } from '../common/transactions.js';
 import type { EventRepository } from './event.repository.js';
-import { ProjectEventStream } from './event-stream.js';
+import { LogStream } from '../common/log-stream.js';
 import {
+  deserializeEvent,
   projectEventsChannel,
   serializeEvent,
   type EventRecord,
@@ -57,6 +58,11 @@ export class EventLog {
     return { events, lastSeq: Math.max(lastSeq, events.at(-1)?.seq ?? 0) };
   }
 
+  /** The project's last sequence number (0 before its first event). */
+  lastSeq(projectId: string): Promise<number> {
+    return this.repository.lastSeq(projectId);
+  }
+
   find(id: string): Promise<EventRecord | undefined> {
     return this.repository.findById(id);
   }
@@ -67,10 +73,15 @@ export class EventLog {
    */
   async stream(projectId: string, after?: number): Promise<AsyncIterableIterator<EventRecord>> {
     if (after !== undefined) await this.checkCursor(projectId, after);
-    return new ProjectEventStream(
-      projectId,
+    return new LogStream<EventRecord>(
+      {
+        channel: projectEventsChannel(projectId),
+        fetchAfter: (from, limit) => this.repository.listAfter(projectId, from, limit),
+        lastSeq: () => this.repository.lastSeq(projectId),
+        seqOf: (event) => event.seq,
+        parse: deserializeEvent,
+      },
       after,
-      this.repository,
       this.pubsub,
       this.logger,
     ).start();

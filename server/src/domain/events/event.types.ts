@@ -33,6 +33,8 @@ export const EVENT_TYPES = [
   'TaskCommentAdded',
   'TaskCommentUpdated',
   'TaskCommentDeleted',
+  'RunQueued',
+  'ContextFileUpdated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -1,4 +1,17 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { transformStream } from '../../domain/common/stream-transform.js';
+import type { EventRecord } from '../../domain/events/event.types.js';
 import {
   ConnectionArgs,
   toConnection,
@@ -15,6 +28,8 @@ import {
   CreatePlanInput,
   DeletePlanInput,
   PhaseType,
+  PlanChatUpdate,
+  PlanChatUpdateType,
   PlanConversationType,
   PlanMessageConnection,
   PlanMessageType,
@@ -95,6 +110,40 @@ export class PlanResolver {
       return ctx.services.plans.setStatus(plan.id, input.status, 'user', input.reason ?? undefined);
     });
     return { plan: value ? PlanType.from(value) : null, userErrors };
+  }
+
+  @Subscription(() => PlanChatUpdate, {
+    description: "The plan's conversation as it changes (history: plan.conversation.messages).",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      const { plan, project } = await ctx.access.plan(
+        (args as { planId: string }).planId,
+        'workspace.read',
+      );
+      const planId = PlanType.from(plan).id;
+      const events = await ctx.services.events.stream(
+        project.id,
+        await ctx.services.events.lastSeq(project.id),
+      );
+      return transformStream<EventRecord, PlanChatUpdate>(events, async (event) => {
+        if (event.type !== 'PlanMessagePosted' || event.payload.planId !== planId) return undefined;
+        const key = ctx.access.decode('PlanMessage', String(event.payload.messageId), 'messageId');
+        const [message] = await ctx.services.plans.getMessages([key]);
+        return message
+          ? Object.assign(new PlanChatUpdate(), {
+              type: PlanChatUpdateType.MESSAGE_POSTED,
+              message: PlanMessageType.from(message),
+              seq: event.seq,
+            })
+          : undefined;
+      });
+    },
+  })
+  planChat(
+    @Root() update: PlanChatUpdate,
+    @Arg('planId', () => ID) _planId: string,
+  ): PlanChatUpdate {
+    return update;
   }
 
   @FieldResolver(() => ProjectType)

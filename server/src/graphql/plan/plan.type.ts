@@ -10,7 +10,7 @@ import {
 import { PLAN_LIFECYCLE, PlanStatus } from '../../domain/plan/plan-lifecycle.js';
 import { Connection } from '../common/connection.js';
 import { NodeInterface } from '../common/node.type.js';
-import { JSONObject } from '../common/scalars.js';
+import { JSONObject, SafeInt } from '../common/scalars.js';
 import { UserError } from '../common/user-error.type.js';
 
 registerEnumType(PlanStatus, {
@@ -252,4 +252,22 @@ export class PhasePayload {
 
   @Field(() => [UserError])
   userErrors: UserError[];
+}
+
+export enum PlanChatUpdateType {
+  /** A message was added to the conversation. */
+  MESSAGE_POSTED = 'MESSAGE_POSTED',
+}
+registerEnumType(PlanChatUpdateType, { name: 'PlanChatUpdateType' });
+
+@ObjectType('PlanChatUpdate', { description: "A change to a plan's conversation." })
+export class PlanChatUpdate {
+  @Field(() => PlanChatUpdateType)
+  type: PlanChatUpdateType;
+
+  @Field(() => PlanMessageType)
+  message: PlanMessageType;
+
+  @Field(() => SafeInt, { description: 'The seq of the project event that announced it.' })
+  seq: number;
 }

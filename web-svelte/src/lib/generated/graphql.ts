@@ -78,7 +78,11 @@ export type NodeQueryVariables = Exact<{
 
 
 export type NodeQuery = { node:
+    | { __typename: 'AgentRun', id: string }
+    | { __typename: 'AgentSession', id: string }
+    | { __typename: 'ContextFile', id: string }
     | { __typename: 'Event', id: string }
+    | { __typename: 'KnowledgeArtifact', id: string }
     | { __typename: 'Member', id: string }
     | { __typename: 'Phase', id: string }
     | { __typename: 'Plan', id: string }
@@ -87,6 +91,7 @@ export type NodeQuery = { node:
     | { __typename: 'Skill', id: string }
     | { __typename: 'Task', id: string }
     | { __typename: 'TaskComment', id: string }
+    | { __typename: 'Team', id: string }
     | { __typename: 'User', id: string }
     | { __typename: 'Workspace', id: string }
    | null };

@@ -1,0 +1,178 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  OneToOne,
+  PrimaryColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+import { ProjectEntity } from '../project/project.entity.js';
+import { WorkspaceEntity } from '../workspace/workspace.entity.js';
+
+/** The dimension of stored embeddings (the local lexical embedder's, and what remote models are asked for). */
+export const EMBEDDING_DIMENSIONS = 384;
+
+/** What repository analysis learned about a project as a whole. */
+@Entity('repo_context')
+export class RepoContextEntity {
+  @PrimaryColumn('uuid')
+  projectId: string;
+
+  @OneToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: ProjectEntity;
+
+  @Column('text', { nullable: true })
+  framework: string | null;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  techStack: string[];
+
+  @Column('text', { default: '' })
+  architectureSummary: string;
+
+  /** Directory → what it holds. */
+  @Column('jsonb', { default: () => "'{}'" })
+  directoryMap: Record<string, string>;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+export enum ContextFileKind {
+  CODEBASE = 'CODEBASE',
+  WORKFLOW = 'WORKFLOW',
+  NOTES = 'NOTES',
+}
+
+/** A versioned context document of a project; the previous content is kept as a version. */
+@Entity('project_context_file')
+@Index('project_context_file_key', ['projectId', 'kind', 'name'], { unique: true })
+export class ProjectContextFileEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  projectId: string;
+
+  @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: ProjectEntity;
+
+  @Column({ type: 'enum', enum: ContextFileKind, enumName: 'context_file_kind' })
+  kind: ContextFileKind;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  content: string;
+
+  /** 1 for the first content; +1 per change. */
+  @Column('int')
+  version: number;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** A past content of a context file. */
+@Entity('project_context_file_version')
+@Index('project_context_file_version_key', ['fileId', 'version'], { unique: true })
+export class ProjectContextFileVersionEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  fileId: string;
+
+  @ManyToOne(() => ProjectContextFileEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'file_id' })
+  file?: ProjectContextFileEntity;
+
+  @Column('int')
+  version: number;
+
+  @Column('text')
+  content: string;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+}
+
+export enum KnowledgeArtifactType {
+  FUNCTION = 'FUNCTION',
+  HELPER = 'HELPER',
+  SERVICE = 'SERVICE',
+  COMPONENT = 'COMPONENT',
+  WIDGET = 'WIDGET',
+  MODULE = 'MODULE',
+  INTERFACE = 'INTERFACE',
+  PATTERN = 'PATTERN',
+}
+
+/** Reusable code an agent should extend rather than rewrite, found by analysis. */
+@Entity('knowledge_artifact')
+@Index('knowledge_artifact_project_idx', ['projectId', 'type'])
+export class KnowledgeArtifactEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid')
+  workspaceId: string;
+
+  @ManyToOne(() => WorkspaceEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'workspace_id' })
+  workspace?: WorkspaceEntity;
+
+  @Column('uuid')
+  projectId: string;
+
+  @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: ProjectEntity;
+
+  @Column({ type: 'enum', enum: KnowledgeArtifactType, enumName: 'knowledge_artifact_type' })
+  type: KnowledgeArtifactType;
+
+  @Column('text')
+  name: string;
+
+  @Column('text', { nullable: true })
+  language: string | null;
+
+  @Column('text', { nullable: true })
+  framework: string | null;
+
+  @Column('text', { default: '' })
+  summary: string;
+
+  /** Files (and line ranges) where it lives. */
+  @Column('jsonb', { default: () => "'[]'" })
+  fileRefs: Array<{ path: string; startLine?: number; endLine?: number }>;
+
+  @Column('jsonb', { nullable: true })
+  structure: Record<string, unknown> | null;
+
+  @Column('jsonb', { nullable: true })
+  sourceMeta: Record<string, unknown> | null;
+
+  @Column('vector', { length: EMBEDDING_DIMENSIONS, nullable: true })
+  embedding: number[] | null;
+
+  /** Which embedder produced `embedding` (e.g. `local-lexical-v1`). */
+  @Column('text', { nullable: true })
+  embeddingModel: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

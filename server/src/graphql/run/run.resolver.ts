@@ -1,0 +1,237 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
+import { DomainError, ErrorCode } from '../../domain/common/errors.js';
+import type { RunOutputEntity } from '../../domain/run/run.entity.js';
+import type { RunFilter } from '../../domain/run/run.repository.js';
+import {
+  ConnectionArgs,
+  MAX_PAGE_SIZE,
+  PageInfo,
+  toConnection,
+  toPageRequest,
+  type ConnectionShape,
+} from '../common/connection.js';
+import { SafeInt } from '../common/scalars.js';
+import type { GraphQLContext } from '../context.js';
+import { runsOfTaskKey } from '../loaders.js';
+import { PlanType } from '../plan/plan.type.js';
+import { ProjectType } from '../project/project.type.js';
+import { AgentSessionType } from '../session/session.type.js';
+import { TaskType } from '../task/task.type.js';
+import {
+  AgentRunConnection,
+  AgentRunType,
+  RunFilterInput,
+  RunOutputChunkType,
+  RunOutputConnection,
+} from './run.type.js';
+
+/** A page of a run's output: cursors are seqs; totalCount is the last seq. */
+async function outputConnection(
+  ctx: GraphQLContext,
+  runKey: string,
+  after: number,
+  first: number,
+): Promise<ConnectionShape<RunOutputChunkType>> {
+  if (first < 0 || first > MAX_PAGE_SIZE) {
+    throw new DomainError(
+      ErrorCode.BAD_USER_INPUT,
+      `first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}`,
+      ['first'],
+    );
+  }
+  const [rows, last] = await Promise.all([
+    ctx.services.runs.outputAfter(runKey, after, first),
+    ctx.services.runs.lastOutputSeq(runKey),
+  ]);
+  const edges = rows.map((row) => ({
+    cursor: String(row.seq),
+    node: RunOutputChunkType.from(row),
+  }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: (rows.at(-1)?.seq ?? after) < last,
+      hasPreviousPage: after > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    }),
+    count: () => Promise.resolve(last),
+  };
+}
+
+@Resolver(() => AgentRunType)
+export class RunResolver {
+  @Query(() => AgentRunType, { nullable: true, description: 'A run by id; null if none.' })
+  async run(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentRunType | null> {
+    const run = await ctx.loaders.run.load(ctx.access.decode('Run', id, 'id'));
+    if (!run) {
+      ctx.access.public();
+      return null;
+    }
+    await ctx.access.projectByKey(run.projectId, 'workspace.read', 'id');
+    return AgentRunType.from(run);
+  }
+
+  @Query(() => AgentRunConnection, {
+    description: "A project's runs, filtered by status, purpose, session or task; oldest first.",
+  })
+  async runs(
+    @Arg('projectId', () => ID) projectId: string,
+    @Arg('filter', () => RunFilterInput, { nullable: true }) filter: RunFilterInput | null,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<AgentRunType>> {
+    const project = await ctx.access.project(projectId, 'workspace.read');
+    const domainFilter: RunFilter = {
+      statuses: filter?.status ?? undefined,
+      purposes: filter?.purpose ?? undefined,
+      sessionId: filter?.sessionId
+        ? ctx.access.decode('AgentSession', filter.sessionId, 'filter.sessionId')
+        : undefined,
+      taskId: filter?.taskId
+        ? ctx.access.decode('Task', filter.taskId, 'filter.taskId')
+        : undefined,
+    };
+    const request = toPageRequest(args);
+    const page = await ctx.services.runs.list(project.id, domainFilter, request);
+    return toConnection(
+      page,
+      request,
+      (row) => AgentRunType.from(row),
+      () => ctx.services.runs.count(project.id, domainFilter),
+    );
+  }
+
+  @Query(() => RunOutputConnection, {
+    description:
+      "A run's output chunks with seq > after: the back-fill of a console after a reconnect.",
+  })
+  async runOutput(
+    @Arg('runId', () => ID) runId: string,
+    @Arg('after', () => SafeInt, { defaultValue: 0 }) after: number,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<RunOutputChunkType>> {
+    const { run } = await ctx.access.run(runId, 'workspace.read');
+    return outputConnection(ctx, run.id, after, first);
+  }
+
+  @Subscription(() => RunOutputChunkType, {
+    name: 'runOutput',
+    description:
+      "A run's output: chunks with seq > after first (when given), then live ones; each once, in order.",
+    subscribe: async ({ args, context }) => {
+      const ctx = context as GraphQLContext;
+      const { runId, after } = args as { runId: string; after?: number | null };
+      const { run } = await ctx.access.run(runId, 'workspace.read');
+      return ctx.services.runs.streamOutput(run.id, after ?? undefined);
+    },
+  })
+  runOutputSubscription(
+    @Root() chunk: RunOutputEntity,
+    @Arg('runId', () => ID) _runId: string,
+    @Arg('after', () => SafeInt, {
+      nullable: true,
+      description: 'Replay chunks after this seq first.',
+    })
+    _after: number | null,
+  ): RunOutputChunkType {
+    return RunOutputChunkType.from(chunk);
+  }
+
+  @FieldResolver(() => RunOutputConnection, { description: 'Output chunks with seq > after.' })
+  async output(
+    @Root() run: AgentRunType,
+    @Arg('after', () => SafeInt, { defaultValue: 0 }) after: number,
+    @Arg('first', () => Int, { defaultValue: 100 }) first: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<RunOutputChunkType>> {
+    return outputConnection(ctx, run.key, after, first);
+  }
+
+  @FieldResolver(() => ProjectType)
+  async project(@Root() run: AgentRunType, @Ctx() ctx: GraphQLContext): Promise<ProjectType> {
+    const project = await ctx.loaders.project.load(run.projectKey);
+    if (!project) throw new Error(`run ${run.id} has no project`);
+    return ProjectType.from(project);
+  }
+
+  @FieldResolver(() => PlanType, { nullable: true })
+  async plan(@Root() run: AgentRunType, @Ctx() ctx: GraphQLContext): Promise<PlanType | null> {
+    const plan = run.planKey ? await ctx.loaders.plan.load(run.planKey) : undefined;
+    return plan ? PlanType.from(plan) : null;
+  }
+
+  @FieldResolver(() => TaskType, { nullable: true })
+  async task(@Root() run: AgentRunType, @Ctx() ctx: GraphQLContext): Promise<TaskType | null> {
+    const task = run.taskKey ? await ctx.loaders.task.load(run.taskKey) : undefined;
+    return task ? TaskType.from(task) : null;
+  }
+
+  @FieldResolver(() => AgentSessionType, {
+    nullable: true,
+    description: 'The session holding (or last holding) the lease.',
+  })
+  async session(
+    @Root() run: AgentRunType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentSessionType | null> {
+    const session = run.sessionKey ? await ctx.loaders.session.load(run.sessionKey) : undefined;
+    return session ? AgentSessionType.from(session) : null;
+  }
+
+  @FieldResolver(() => AgentSessionType, {
+    nullable: true,
+    description: 'The session the dispatcher chose.',
+  })
+  async targetSession(
+    @Root() run: AgentRunType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentSessionType | null> {
+    const session = run.targetSessionKey
+      ? await ctx.loaders.session.load(run.targetSessionKey)
+      : undefined;
+    return session ? AgentSessionType.from(session) : null;
+  }
+}
+
+@Resolver(() => TaskType)
+export class TaskRunsResolver {
+  @FieldResolver(() => AgentRunConnection, {
+    description:
+      "The task's runs, oldest first. Without cursors, batched across tasks: runs(first: 5), runs(last: 1).",
+  })
+  async runs(
+    @Root() task: TaskType,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<AgentRunType>> {
+    const request = toPageRequest(args);
+    const count = () => ctx.loaders.runCountOfTask.load(task.key);
+    if (request.after === undefined && request.before === undefined) {
+      // One more than asked for tells whether there are more, without counting.
+      const { limit, fromEnd } = request;
+      const rows = await ctx.loaders.runsOfTask.load(runsOfTaskKey(task.key, limit + 1, fromEnd));
+      const hasMore = rows.length > limit;
+      const items = !hasMore ? rows : fromEnd ? rows.slice(1) : rows.slice(0, limit);
+      return toConnection({ items, hasMore }, request, (row) => AgentRunType.from(row), count);
+    }
+    const page = await ctx.services.runs.list(task.projectKey, { taskId: task.key }, request);
+    return toConnection(page, request, (row) => AgentRunType.from(row), count);
+  }
+}
