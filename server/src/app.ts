@@ -86,6 +86,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
         { name: 'pubsub', check: () => pubsub.ping() },
       ],
       webHandler,
+      limits: config.graphqlLimits,
     });
     const host =
       http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       gatewayKey: 'maestro',
       production: false,
       openai: undefined,
+      graphqlLimits: {},
     });
   });
 
@@ -45,6 +46,10 @@ describe('loadConfig', () => {
         OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1',
         OPENAI_API_KEY: 'sk-test',
         MAESTRO_MODEL_HARD: 'big',
+        MAESTRO_GRAPHQL_MAX_TOKENS: '5000',
+        MAESTRO_GRAPHQL_MAX_DEPTH: '20',
+        MAESTRO_GRAPHQL_MAX_ALIASES: '0',
+        MAESTRO_GRAPHQL_MAX_COST: '50000',
       },
       '/srv/maestro',
     );
@@ -59,11 +64,19 @@ describe('loadConfig', () => {
       production: true,
       gatewayKey: 'key-1',
       openai: { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: 'sk-test', models: { hard: 'big' } },
+      graphqlLimits: { maxTokens: 5000, maxDepth: 20, maxAliases: 0, maxCost: 50000 },
     });
   });
 
   test('blank values count as unset', () => {
     expect(loadConfig({ PORT: ' ', DATABASE_URL: '' }).port).toBe(4000);
+    expect(loadConfig({ MAESTRO_GRAPHQL_MAX_COST: ' ' }).graphqlLimits).toEqual({});
+  });
+
+  test('GraphQL limits are overridden one by one', () => {
+    expect(loadConfig({ MAESTRO_GRAPHQL_MAX_COST: '20000' }).graphqlLimits).toEqual({
+      maxCost: 20000,
+    });
   });
 
   test.each([
@@ -93,6 +106,9 @@ describe('loadConfig', () => {
     ],
     [{ MAESTRO_GATEWAY_KEY: 'a b' }, 'MAESTRO_GATEWAY_KEY', 'letters, digits'],
     [{ OPENAI_BASE_URL: 'ftp://x' }, 'OPENAI_BASE_URL', 'must use http:// or https://'],
+    [{ MAESTRO_GRAPHQL_MAX_DEPTH: '0' }, 'MAESTRO_GRAPHQL_MAX_DEPTH', 'from 1 to 1000, got "0"'],
+    [{ MAESTRO_GRAPHQL_MAX_COST: '1e4' }, 'MAESTRO_GRAPHQL_MAX_COST', 'must be an integer'],
+    [{ MAESTRO_GRAPHQL_MAX_TOKENS: '-1' }, 'MAESTRO_GRAPHQL_MAX_TOKENS', 'got "-1"'],
   ])('%j is refused, naming %s', (env, variable, fragment) => {
     const result = problem(env);
     expect(result.variable).toBe(variable);

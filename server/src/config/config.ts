@@ -21,6 +21,16 @@ export interface Config {
   readonly openai: OpenAiConfig | undefined;
   /** Directory holding the built dashboard (adapter-node output); undefined disables it. */
   readonly webDir: string | undefined;
+  /** GraphQL limits set in the environment; the rest keep their defaults (docs/api.md, "Limits and cost"). */
+  readonly graphqlLimits: GraphQLLimitOverrides;
+}
+
+/** Overrides of the GraphQL API's limits; the defaults live with the limits themselves. */
+export interface GraphQLLimitOverrides {
+  readonly maxTokens?: number;
+  readonly maxDepth?: number;
+  readonly maxAliases?: number;
+  readonly maxCost?: number;
 }
 
 export interface OpenAiConfig {
@@ -87,7 +97,20 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
             },
           },
     webDir: blankToUndefined(env.MAESTRO_WEB_DIR),
+    graphqlLimits: graphqlLimits(env),
   };
+}
+
+function graphqlLimits(env: Env): GraphQLLimitOverrides {
+  const limits: Record<string, number> = {};
+  const read = (key: keyof GraphQLLimitOverrides, name: string, min: number, max: number) => {
+    if (blankToUndefined(env[name]) !== undefined) limits[key] = integer(env, name, 0, min, max);
+  };
+  read('maxTokens', 'MAESTRO_GRAPHQL_MAX_TOKENS', 1, 1_000_000);
+  read('maxDepth', 'MAESTRO_GRAPHQL_MAX_DEPTH', 1, 1_000);
+  read('maxAliases', 'MAESTRO_GRAPHQL_MAX_ALIASES', 0, 100_000);
+  read('maxCost', 'MAESTRO_GRAPHQL_MAX_COST', 1, 1_000_000_000);
+  return limits;
 }
 
 function blankToUndefined(value: string | undefined): string | undefined {

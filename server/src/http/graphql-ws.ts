@@ -7,6 +7,8 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Services } from '../services.js';
 import { createContext } from '../graphql/context.js';
 import { formatErrors } from '../graphql/errors.js';
+import { checkOperation } from '../graphql/limits/checked-operation.js';
+import type { QueryLimits } from '../graphql/limits/query-limits.js';
 
 export interface GraphQLWebSocket {
   readonly wss: WebSocketServer;
@@ -21,6 +23,7 @@ export function createGraphQLWebSocket(deps: {
   logger: Logger;
   metrics: Metrics;
   production: boolean;
+  limits: QueryLimits;
 }): GraphQLWebSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const format = { production: deps.production, logger: deps.logger };
@@ -39,9 +42,20 @@ export function createGraphQLWebSocket(deps: {
       onClose: () => {
         deps.metrics.websocketConnections.dec();
       },
+      // Parses, validates and costs under the same limits as HTTP; a refusal is an error
+      // message for this operation (the socket stays open) and nothing executes.
       onSubscribe: (_ctx, _id, payload) => {
+        const checked = checkOperation(deps.schema, deps.limits, payload);
+        if (!checked.ok) {
+          deps.logger.debug({ operationName: payload.operationName }, 'ws operation refused');
+          return checked.errors;
+        }
         deps.metrics.graphqlOperations.inc({ type: 'ws', outcome: 'started' });
-        deps.logger.debug({ operationName: payload.operationName }, 'ws operation');
+        deps.logger.debug(
+          { operationName: payload.operationName, cost: checked.cost },
+          'ws operation',
+        );
+        return checked.args;
       },
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: formatErrors(result.errors, format) } : undefined,

@@ -19,6 +19,10 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Services } from '../services.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { queryLimitsPlugin } from '../graphql/limits/limits.plugin.js';
+import { operationShapeRule } from '../graphql/limits/operation-shape.js';
+import { queryLimits, type QueryLimits } from '../graphql/limits/query-limits.js';
+import { formatTokenLimitError, parseOptions } from '../graphql/limits/token-limit.js';
 import { createGraphQLWebSocket } from './graphql-ws.js';
 import { healthHandler, readinessHandler, type ReadinessProbe } from './health.js';
 import { requestIdOf, requestLogging, requestMetrics } from './request-logging.js';
@@ -33,6 +37,8 @@ export interface HttpServerDeps {
   readonly schema: GraphQLSchema;
   readonly probes: readonly ReadinessProbe[];
   readonly webHandler?: RequestHandler | undefined;
+  /** Token, depth, alias and cost limits overriding DEFAULT_QUERY_LIMITS (config.graphqlLimits). */
+  readonly limits?: Partial<QueryLimits> | undefined;
 }
 
 export interface HttpServer {
@@ -58,17 +64,23 @@ function listenError(error: unknown, host: string, port: number): unknown {
 /** One HTTP server: /graphql (HTTP and graphql-ws), probes, metrics and the dashboard. */
 export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer> {
   const { logger, metrics } = deps;
+  const limits = queryLimits(deps.limits);
   let accepting = false;
   const apollo = new ApolloServer<GraphQLContext>({
     schema: deps.schema,
     includeStacktraceInErrorResponses: !deps.production,
     // main.ts owns the signals; Apollo's own handlers would stop it early and re-raise them.
     stopOnTerminationSignals: false,
+    // Token limit while parsing; depth and aliases with validation (cached per document);
+    // cost per request, with its variables, in the plugin, which reports it in every response.
+    parseOptions: parseOptions(limits.maxTokens),
+    validationRules: [operationShapeRule(limits)],
     formatError: (formatted, error) =>
-      formatError(formatted, error, { production: deps.production, logger }),
+      formatError(formatTokenLimitError(formatted), error, { production: deps.production, logger }),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      queryLimitsPlugin(limits),
       {
         requestDidStart: () =>
           Promise.resolve({
@@ -131,6 +143,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     logger: logger.child({ component: 'graphql-ws' }),
     metrics,
     production: deps.production,
+    limits,
   });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];

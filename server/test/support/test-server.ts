@@ -26,6 +26,8 @@ export interface TestServerOptions {
   readonly pubsubPrefix?: string;
   /** Listen on this port (e.g. to restart a Studio where clients expect it); default: any free one. */
   readonly port?: number;
+  /** More configuration, as environment variables (e.g. MAESTRO_GRAPHQL_MAX_DEPTH). */
+  readonly env?: Record<string, string>;
 }
 
 export interface TestServer {
@@ -68,6 +70,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(REDIS_URL ? { REDIS_URL } : {}),
     MAESTRO_SECRET: randomBytes(32).toString('hex'),
     MAESTRO_DATA_DIR: '/nonexistent/maestro-test-data',
+    ...options.env,
   });
   const studio = await startStudio({
     config,

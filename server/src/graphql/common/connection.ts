@@ -3,8 +3,9 @@ import { DomainError, ErrorCode, badInput } from '../../domain/common/errors.js'
 import { isUuid } from '../../domain/common/ids.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './page-size.js';
+
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE };
 
 @ObjectType('PageInfo')
 export class PageInfo {
