@@ -9,6 +9,7 @@ const BENCHMARKS: Record<
   () => Promise<{ default: (options: BenchOptions) => Promise<void> }>
 > = {
   startup: () => import('./startup.js'),
+  'graphql-read': () => import('./graphql-read.js'),
 };
 
 const args = process.argv.slice(2);

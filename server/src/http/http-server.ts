@@ -19,6 +19,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Services } from '../services.js';
 import { createContext, type GraphQLContext } from '../graphql/context.js';
 import { formatError } from '../graphql/errors.js';
+import { jitGateway } from '../graphql/jit-executor.js';
 import { queryLimitsPlugin } from '../graphql/limits/limits.plugin.js';
 import { operationShapeRule } from '../graphql/limits/operation-shape.js';
 import { queryLimits, type QueryLimits } from '../graphql/limits/query-limits.js';
@@ -67,7 +68,9 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
   const limits = queryLimits(deps.limits);
   let accepting = false;
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: deps.schema,
+    // Execution compiled by graphql-jit (same schema and resolvers), through Apollo's gateway
+    // interface: bench/graphql-read measures what it buys.
+    gateway: jitGateway(deps.schema),
     includeStacktraceInErrorResponses: !deps.production,
     // main.ts owns the signals; Apollo's own handlers would stop it early and re-raise them.
     stopOnTerminationSignals: false,
