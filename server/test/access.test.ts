@@ -91,6 +91,8 @@ describe('roles', () => {
       input: () => ({ workspaceId, remoteUrl: 'https://github.com/r/new' }),
     },
     updateProject: { role: MemberRole.ARCHITECT, input: () => ({ projectId, name: 'x' }) },
+    deleteProject: { role: MemberRole.ARCHITECT, input: () => ({ projectId }) },
+    deleteWorkspace: { role: MemberRole.ADMIN, input: () => ({ workspaceId, confirmSlug: 'x' }) },
     createSkill: { role: MemberRole.LEAD, input: () => ({ workspaceId, name: 'Go' }) },
     updateSkill: { role: MemberRole.LEAD, input: () => ({ skillId, name: 'x' }) },
     deleteSkill: { role: MemberRole.LEAD, input: () => ({ skillId }) },

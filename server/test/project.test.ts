@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mutation, ok } from './support/mutations.js';
+import { planWithTasks } from './support/plans.js';
 import { recordStatements } from './support/sql-counter.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -264,5 +266,108 @@ describe('projects', () => {
     );
     const selects = queries.filter((sql) => /^\s*SELECT/i.test(sql));
     expect(selects).toHaveLength(2);
+  });
+
+  test('updateProject changes settings (not the remote) and emits ProjectUpdated', async () => {
+    const project = await server.factory.project({
+      workspaceId,
+      remoteUrl: 'https://github.com/acme/settings',
+    });
+    const payload = await ok<{ project: Record<string, unknown> }>(
+      server,
+      'updateProject',
+      {
+        projectId: project.id,
+        name: 'Settings',
+        slug: 'settings-app',
+        baseBranch: 'release/1.x',
+        releaseMode: 'PULL_REQUEST',
+        host: 'GENERIC',
+      },
+      'project { name slug baseBranch releaseMode host normalizedRemote }',
+    );
+    expect(payload.project).toEqual({
+      name: 'Settings',
+      slug: 'settings-app',
+      baseBranch: 'release/1.x',
+      releaseMode: 'PULL_REQUEST',
+      host: 'GENERIC',
+      normalizedRemote: 'github.com:acme/settings',
+    });
+    const events = await server.query<
+      { events: { nodes: Array<{ type: string; payload: { changed?: string[] } }> } },
+      unknown
+    >('query($p: ID!) { events(projectId: $p) { nodes { type payload } } }', { p: project.id });
+    expect(events.events.nodes.at(-1)).toEqual({
+      type: 'ProjectUpdated',
+      payload: {
+        projectId: project.id,
+        changed: ['name', 'slug', 'baseBranch', 'releaseMode', 'host'],
+      },
+    });
+  });
+
+  test.each([
+    [{ baseBranch: 'a..b' }, ['baseBranch'], 'BAD_USER_INPUT'],
+    [{ name: ' ' }, ['name'], 'BAD_USER_INPUT'],
+    [{ slug: 'No Good' }, ['slug'], 'BAD_USER_INPUT'],
+    [{ host: 'LOCAL' }, ['host'], 'BAD_USER_INPUT'],
+    [{ projectId: 'prj_0000000000000000000000', name: 'x' }, ['projectId'], 'NOT_FOUND'],
+  ])('updateProject refuses %j', async (input, field, code) => {
+    const project = await server.factory.project({ workspaceId });
+    const payload = await mutation(server, 'updateProject', { projectId: project.id, ...input });
+    expect(payload.userErrors[0]).toMatchObject({ field, code });
+  });
+
+  test('updateProject refuses a slug used by another project of the workspace', async () => {
+    const a = await server.factory.project({ workspaceId });
+    const b = await server.factory.project({ workspaceId });
+    expect(
+      (await mutation(server, 'updateProject', { projectId: b.id, slug: a.slug })).userErrors,
+    ).toEqual([
+      {
+        field: ['slug'],
+        code: 'CONFLICT',
+        message: `slug "${a.slug}" is already used in this workspace`,
+      },
+    ]);
+  });
+
+  test('deleteProject refuses running plans, then deletes the project with its plans and is audited', async () => {
+    const project = await server.factory.project({ workspaceId });
+    const { planId } = await planWithTasks(server, project.id, 1);
+    await ok(server, 'setPlanStatus', { planId, status: 'ACTIVE' }, 'plan { id }');
+    await ok(server, 'setPlanStatus', { planId, status: 'PAUSED' }, 'plan { id }');
+    expect((await mutation(server, 'deleteProject', { projectId: project.id })).userErrors).toEqual(
+      [
+        {
+          field: ['projectId'],
+          code: 'CONFLICT',
+          message: 'the project has 1 active or paused plan(s); cancel them first',
+        },
+      ],
+    );
+    await ok(server, 'setPlanStatus', { planId, status: 'CANCELLED' }, 'plan { id }');
+    expect(await mutation(server, 'deleteProject', { projectId: project.id }, 'deletedId')).toEqual(
+      {
+        deletedId: project.id,
+        userErrors: [],
+      },
+    );
+    const gone = await server.query<{ nodes: unknown[] }, unknown>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      {
+        ids: [project.id, planId],
+      },
+    );
+    expect(gone.nodes).toEqual([null, null]);
+    const audit = await server.studio.database.dataSource.query<Array<{ action: string }>>(
+      'SELECT action FROM audit_entry WHERE target = $1',
+      [project.id],
+    );
+    expect(audit).toEqual([{ action: 'project.deleted' }]);
+    expect(
+      (await mutation(server, 'deleteProject', { projectId: project.id })).userErrors[0],
+    ).toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { mutation, ok } from './support/mutations.js';
+import { planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const CREATE = `mutation($input: CreateWorkspaceInput!) {
@@ -160,5 +162,119 @@ describe('workspaces', () => {
     );
     expect(response.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.message).toBe(message);
+  });
+
+  test('updateWorkspace renames and re-slugs; refuses bad and taken slugs and unknown workspaces', async () => {
+    const workspace = await server.factory.workspace({ name: 'Before' });
+    const updated = await ok<{ workspace: { name: string; slug: string } }>(
+      server,
+      'updateWorkspace',
+      { workspaceId: workspace.id, name: 'After', slug: 'after-slug' },
+      'workspace { name slug }',
+    );
+    expect(updated.workspace).toEqual({ name: 'After', slug: 'after-slug' });
+    const other = await server.factory.workspace();
+    expect(
+      (await mutation(server, 'updateWorkspace', { workspaceId: other.id, slug: 'after-slug' }))
+        .userErrors,
+    ).toEqual([
+      { field: ['slug'], code: 'CONFLICT', message: 'slug "after-slug" is already taken' },
+    ]);
+    expect(
+      (await mutation(server, 'updateWorkspace', { workspaceId: other.id, slug: 'Bad Slug' }))
+        .userErrors[0],
+    ).toMatchObject({
+      field: ['slug'],
+      code: 'BAD_USER_INPUT',
+    });
+    expect(
+      (await mutation(server, 'updateWorkspace', { workspaceId: other.id, name: '' }))
+        .userErrors[0],
+    ).toMatchObject({
+      field: ['name'],
+    });
+    expect(
+      (
+        await mutation(server, 'updateWorkspace', {
+          workspaceId: 'wsp_0000000000000000000000',
+          name: 'x',
+        })
+      ).userErrors[0],
+    ).toMatchObject({
+      field: ['workspaceId'],
+      code: 'NOT_FOUND',
+    });
+  });
+
+  test('deleteWorkspace needs the slug typed again, refuses running plans, deletes everything and is audited', async () => {
+    const workspace = await server.factory.workspace({ name: 'Doomed', slug: 'doomed' });
+    const project = await server.factory.project({ workspaceId: workspace.id });
+    const { planId } = await planWithTasks(server, project.id, 1);
+    expect(
+      (
+        await mutation(server, 'deleteWorkspace', {
+          workspaceId: workspace.id,
+          confirmSlug: 'doomd',
+        })
+      ).userErrors,
+    ).toEqual([
+      {
+        field: ['confirmSlug'],
+        code: 'BAD_USER_INPUT',
+        message: 'confirmSlug must be the workspace\'s slug ("doomed") to delete it',
+      },
+    ]);
+    await ok(server, 'setPlanStatus', { planId, status: 'ACTIVE' }, 'plan { id }');
+    expect(
+      (
+        await mutation(server, 'deleteWorkspace', {
+          workspaceId: workspace.id,
+          confirmSlug: 'doomed',
+        })
+      ).userErrors,
+    ).toEqual([
+      {
+        field: ['workspaceId'],
+        code: 'CONFLICT',
+        message: 'the workspace has 1 active or paused plan(s); cancel them first',
+      },
+    ]);
+    await ok(server, 'setPlanStatus', { planId, status: 'CANCELLED' }, 'plan { id }');
+    expect(
+      await mutation(
+        server,
+        'deleteWorkspace',
+        { workspaceId: workspace.id, confirmSlug: 'doomed' },
+        'deletedId',
+      ),
+    ).toEqual({
+      deletedId: workspace.id,
+      userErrors: [],
+    });
+    const gone = await server.query<{ nodes: unknown[] }, unknown>(
+      'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+      {
+        ids: [workspace.id, project.id, planId],
+      },
+    );
+    expect(gone.nodes).toEqual([null, null, null]);
+    const [entry] = await server.studio.database.dataSource.query<
+      Array<{ action: string; target: string; actor_kind: string }>
+    >(`SELECT action, target, actor_kind FROM audit_entry WHERE target = $1`, [workspace.id]);
+    expect(entry).toEqual({
+      action: 'workspace.deleted',
+      target: workspace.id,
+      actor_kind: 'local',
+    });
+    expect(
+      (
+        await mutation(server, 'deleteWorkspace', {
+          workspaceId: workspace.id,
+          confirmSlug: 'doomed',
+        })
+      ).userErrors[0],
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -35,6 +35,27 @@ export class ProjectRepository {
     );
   }
 
+  /** Plans of the projects that are running (ACTIVE or PAUSED). */
+  async runningPlanCount(projectIds: readonly string[]): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ count: string }>>(
+      `SELECT count(*) AS count FROM plan WHERE project_id = ANY($1::uuid[]) AND status IN ('ACTIVE', 'PAUSED')`,
+      [[...projectIds]],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
+  async idsInWorkspace(workspaceId: string): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(ProjectEntity, {
+      where: { workspaceId },
+      select: { id: true },
+    });
+    return rows.map((row) => row.id);
+  }
+
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(ProjectEntity, { id });
+  }
+
   async slugsLike(workspaceId: string, base: string): Promise<Set<string>> {
     const rows = await this.dataSource.manager
       .createQueryBuilder(ProjectEntity, 'p')

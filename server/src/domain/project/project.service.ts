@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js';
@@ -139,6 +140,27 @@ export class ProjectService {
     }
   }
 
+  /**
+   * Deletes a project and everything in it (plans, tasks, runs, sessions, knowledge, events).
+   * Refused while a plan of it is running: cancel or finish those first.
+   */
+  async delete(
+    project: ProjectEntity,
+    audit: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const running = await this.projects.runningPlanCount([project.id]);
+    if (running > 0) {
+      throw conflict(
+        `the project has ${running} active or paused plan(s); cancel them first`,
+        'projectId',
+      );
+    }
+    await this.transactions.run(async (tx) => {
+      await this.projects.delete(tx.manager, project.id);
+      await audit(tx.manager);
+    });
+  }
+
   get(id: string): Promise<ProjectEntity | undefined> {
     return this.projects.findById(id);
   }
@@ -149,6 +171,12 @@ export class ProjectService {
 
   listInWorkspace(workspaceId: string, request: PageRequest): Promise<Page<ProjectEntity>> {
     return this.projects.pageInWorkspace(workspaceId, request);
+  }
+
+  /** Running (ACTIVE or PAUSED) plans across a workspace's projects. */
+  async runningPlansInWorkspace(workspaceId: string): Promise<number> {
+    const ids = await this.projects.idsInWorkspace(workspaceId);
+    return ids.length ? this.projects.runningPlanCount(ids) : 0;
   }
 
   countByWorkspaces(workspaceIds: readonly string[]): Promise<Map<string, number>> {

@@ -54,6 +54,10 @@ export class WorkspaceRepository {
     return this.visible(userId).getCount();
   }
 
+  async delete(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(WorkspaceEntity, { id });
+  }
+
   async addOwner(
     manager: EntityManager,
     workspaceId: string,

@@ -1,6 +1,7 @@
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
-import { conflict } from '../common/errors.js';
+import type { EntityManager } from 'typeorm';
+import { badInput, conflict } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
 import type { Transactions } from '../common/transactions.js';
 import { firstFreeSlug, requireName, requireSlug, slugify } from '../common/validation.js';
@@ -54,6 +55,35 @@ export class WorkspaceService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Deletes a workspace and everything in it. The caller must type the workspace's slug as
+   * `confirmSlug`; refused while any of its plans is running.
+   */
+  async delete(
+    workspace: WorkspaceEntity,
+    confirmSlug: string,
+    runningPlans: (workspaceId: string) => Promise<number>,
+    audit: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    if (confirmSlug.trim() !== workspace.slug) {
+      throw badInput(
+        'confirmSlug',
+        `confirmSlug must be the workspace's slug ("${workspace.slug}") to delete it`,
+      );
+    }
+    const running = await runningPlans(workspace.id);
+    if (running > 0) {
+      throw conflict(
+        `the workspace has ${running} active or paused plan(s); cancel them first`,
+        'workspaceId',
+      );
+    }
+    await this.transactions.run(async (tx) => {
+      await this.repository.delete(tx.manager, workspace.id);
+      await audit(tx.manager);
+    });
   }
 
   get(id: string): Promise<WorkspaceEntity | undefined> {

@@ -11,10 +11,13 @@ import { mutate } from '../errors.js';
 import { PlanConnection, PlanType } from '../plan/plan.type.js';
 import { taskConnection } from '../task/task-connection.js';
 import { TaskConnection, TaskFilterInput, type TaskType } from '../task/task.type.js';
+import { auditAs } from '../audit.js';
+import { DeletePayload } from '../common/payloads.js';
 import { WorkspaceType } from '../workspace/workspace.type.js';
 import {
   CreateProjectInput,
   CreateProjectPayload,
+  DeleteProjectInput,
   ProjectType,
   UpdateProjectInput,
 } from './project.type.js';
@@ -78,6 +81,29 @@ export class ProjectResolver {
       });
     });
     return { project: value ? ProjectType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => DeletePayload, {
+    description: 'Deletes a project and everything in it; refused while a plan of it is running.',
+  })
+  async deleteProject(
+    @Arg('input') input: DeleteProjectInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeletePayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const project = await ctx.access.project(input.projectId, 'project.delete');
+      await ctx.services.projects.delete(
+        project,
+        auditAs(ctx, {
+          workspaceId: project.workspaceId,
+          action: 'project.deleted',
+          target: input.projectId,
+          details: { normalizedRemote: project.normalizedRemote },
+        }),
+      );
+      return input.projectId;
+    });
+    return { deletedId: value, userErrors };
   }
 
   @FieldResolver(() => WorkspaceType)

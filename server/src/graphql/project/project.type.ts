@@ -141,3 +141,9 @@ export class UpdateProjectInput {
   @Field(() => RepositoryHost, { nullable: true })
   host?: RepositoryHost | null;
 }
+
+@InputType('DeleteProjectInput')
+export class DeleteProjectInput {
+  @Field(() => ID)
+  projectId: string;
+}

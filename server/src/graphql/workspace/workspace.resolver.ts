@@ -6,6 +6,8 @@ import {
   type ConnectionShape,
 } from '../common/connection.js';
 import type { GraphQLContext } from '../context.js';
+import { auditAs } from '../audit.js';
+import { DeletePayload } from '../common/payloads.js';
 import { mutate } from '../errors.js';
 import { ProjectConnection, ProjectType } from '../project/project.type.js';
 import { SkillType } from '../skill/skill.type.js';
@@ -13,6 +15,7 @@ import { MemberType } from '../user/user.type.js';
 import {
   CreateWorkspaceInput,
   CreateWorkspacePayload,
+  DeleteWorkspaceInput,
   UpdateWorkspaceInput,
   WorkspaceConnection,
   WorkspaceType,
@@ -84,6 +87,32 @@ export class WorkspaceResolver {
       });
     });
     return { workspace: value ? WorkspaceType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => DeletePayload, {
+    description:
+      'Deletes a workspace and everything in it (owners only); confirmSlug must repeat its slug.',
+  })
+  async deleteWorkspace(
+    @Arg('input') input: DeleteWorkspaceInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<DeletePayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const workspace = await ctx.access.workspace(input.workspaceId, 'workspace.delete');
+      await ctx.services.workspaces.delete(
+        workspace,
+        input.confirmSlug,
+        (id) => ctx.services.projects.runningPlansInWorkspace(id),
+        auditAs(ctx, {
+          workspaceId: null,
+          action: 'workspace.deleted',
+          target: input.workspaceId,
+          details: { slug: workspace.slug, name: workspace.name },
+        }),
+      );
+      return input.workspaceId;
+    });
+    return { deletedId: value, userErrors };
   }
 
   @FieldResolver(() => ProjectConnection, {

@@ -72,3 +72,12 @@ export class UpdateWorkspaceInput {
   @Field(() => String, { nullable: true })
   slug?: string | null;
 }
+
+@InputType('DeleteWorkspaceInput')
+export class DeleteWorkspaceInput {
+  @Field(() => ID)
+  workspaceId: string;
+
+  @Field({ description: "The workspace's slug, typed again to confirm." })
+  confirmSlug: string;
+}
