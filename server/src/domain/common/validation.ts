@@ -90,3 +90,11 @@ export function requireInteger(field: string, value: number, min: number, max: n
   }
   return value;
 }
+
+/** A position in a sequenced log: a whole number, 0 or more. */
+export function requireSeq(field: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw badInput(field, `${field} must be a sequence number, 0 or more`);
+  }
+  return value;
+}

@@ -3,6 +3,7 @@ import type { Metrics } from '../../metrics/metrics.js';
 import type { PubSub } from '../../pubsub/pubsub.js';
 import { badInput } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
+import { requireSeq } from '../common/validation.js';
 import type { Tx } from '../common/transactions.js';
 import type { EventRepository } from './event.repository.js';
 import { LogStream } from '../common/log-stream.js';
@@ -50,7 +51,7 @@ export class EventLog {
   }
 
   async list(projectId: string, after: number, first: number): Promise<EventPage> {
-    requireSeq(after);
+    requireSeq('after', after);
     const [events, lastSeq] = await Promise.all([
       this.repository.listAfter(projectId, after, first),
       this.repository.lastSeq(projectId),
@@ -89,7 +90,7 @@ export class EventLog {
 
   /** `after` must be a sequence number the project has reached. */
   async checkCursor(projectId: string, after: number): Promise<void> {
-    requireSeq(after);
+    requireSeq('after', after);
     const lastSeq = await this.repository.lastSeq(projectId);
     if (after > lastSeq) {
       throw badInput('after', `after is ${after}, beyond the project's last event (${lastSeq})`);
@@ -107,11 +108,5 @@ export class EventLog {
         'event not published; subscribers will back-fill it',
       );
     }
-  }
-}
-
-function requireSeq(after: number): void {
-  if (!Number.isSafeInteger(after) || after < 0) {
-    throw badInput('after', 'after must be a sequence number, 0 or more');
   }
 }

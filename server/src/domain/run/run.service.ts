@@ -3,6 +3,7 @@ import type { PubSub } from '../../pubsub/pubsub.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
 import { badInput, DomainError, ErrorCode } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
+import { requireSeq } from '../common/validation.js';
 import { LogStream } from '../common/log-stream.js';
 import { toPublicId } from '../common/public-id.js';
 import type { Tx } from '../common/transactions.js';
@@ -174,9 +175,7 @@ export class RunService {
   }
 
   outputAfter(runId: string, after: number, first: number): Promise<RunOutputEntity[]> {
-    if (!Number.isSafeInteger(after) || after < 0) {
-      throw badInput('after', 'after must be a sequence number, 0 or more');
-    }
+    requireSeq('after', after);
     return this.runs.outputAfter(runId, after, first);
   }
 
@@ -190,9 +189,7 @@ export class RunService {
     after?: number,
   ): Promise<AsyncIterableIterator<RunOutputEntity>> {
     if (after !== undefined) {
-      if (!Number.isSafeInteger(after) || after < 0) {
-        throw badInput('after', 'after must be a sequence number, 0 or more');
-      }
+      requireSeq('after', after);
       const last = await this.runs.lastOutputSeq(runId);
       if (after > last)
         throw badInput('after', `after is ${after}, beyond the run's last chunk (${last})`);
