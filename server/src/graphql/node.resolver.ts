@@ -1,18 +1,8 @@
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { DomainError, ErrorCode, badInput } from '../domain/common/errors.js';
-import { parsePublicId } from '../domain/common/public-id.js';
+import { DomainError, ErrorCode } from '../domain/common/errors.js';
 import { NodeInterface } from './common/node.type.js';
 import type { GraphQLContext } from './context.js';
-import { EventType } from './events/event.type.js';
-import { ContextFileType, KnowledgeArtifactGraphType } from './knowledge/knowledge.type.js';
-import { PhaseType, PlanMessageType, PlanType } from './plan/plan.type.js';
-import { ProjectType } from './project/project.type.js';
-import { AgentRunType } from './run/run.type.js';
-import { AgentSessionType, TeamType } from './session/session.type.js';
-import { SkillType } from './skill/skill.type.js';
-import { TaskCommentType, TaskType } from './task/task.type.js';
-import { MemberType, UserType } from './user/user.type.js';
-import { WorkspaceType } from './workspace/workspace.type.js';
+import { resolveNode } from './read-node.js';
 
 const MAX_NODES = 100;
 
@@ -49,107 +39,5 @@ export class NodeResolver {
     const nodes = await Promise.all(ids.map((id, index) => resolveNode(id, `ids[${index}]`, ctx)));
     ctx.access.public();
     return nodes;
-  }
-}
-
-/**
- * Loads any object by public id and authorizes reading it (each node is checked against its own
- * workspace); null when it does not exist.
- */
-async function resolveNode(
-  id: string,
-  field: string,
-  ctx: GraphQLContext,
-): Promise<NodeInterface | null> {
-  const decoded = parsePublicId(id);
-  if (!decoded)
-    throw badInput(field, `${field} is not a Maestro id: ${JSON.stringify(id.slice(0, 40))}`);
-  const { loaders, access } = ctx;
-  const readWorkspace = (workspaceId: string) =>
-    access.authorize('workspace.read', { workspaceId });
-  const readProject = (projectId: string) =>
-    access.projectByKey(projectId, 'workspace.read', field);
-  switch (decoded.kind) {
-    case 'Workspace': {
-      const row = await loaders.workspace.load(decoded.uuid);
-      return row ? (await readWorkspace(row.id), WorkspaceType.from(row)) : null;
-    }
-    case 'Project': {
-      const row = await loaders.project.load(decoded.uuid);
-      return row ? (await readProject(row.id), ProjectType.from(row)) : null;
-    }
-    case 'Event': {
-      const row = await ctx.services.events.find(decoded.uuid);
-      return row ? (await readProject(row.projectId), EventType.from(row)) : null;
-    }
-    case 'User': {
-      // A user is visible to whoever can see one of their memberships (from the Access issue);
-      // the local operator sees everyone.
-      const row = await loaders.user.load(decoded.uuid);
-      if (!row) return null;
-      const [membership] = await ctx.services.members.ofUser(row.id);
-      if (ctx.actor.kind === 'user' && ctx.actor.userId !== row.id) {
-        if (!membership) return null;
-        await readWorkspace(membership.workspaceId);
-      }
-      return UserType.from(row);
-    }
-    case 'Member': {
-      const row = await loaders.member.load(decoded.uuid);
-      return row ? (await readWorkspace(row.workspaceId), MemberType.from(row)) : null;
-    }
-    case 'Skill': {
-      const row = await loaders.skill.load(decoded.uuid);
-      return row ? (await readWorkspace(row.workspaceId), SkillType.from(row)) : null;
-    }
-    case 'Plan': {
-      const row = await loaders.plan.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), PlanType.from(row)) : null;
-    }
-    case 'PlanMessage': {
-      const row = await loaders.planMessage.load(decoded.uuid);
-      const planId = row
-        ? await ctx.services.plans.planOfConversation(row.conversationId)
-        : undefined;
-      const plan = planId ? await loaders.plan.load(planId) : undefined;
-      return row && plan ? (await readProject(plan.projectId), PlanMessageType.from(row)) : null;
-    }
-    case 'Phase': {
-      const row = await loaders.phase.load(decoded.uuid);
-      const plan = row ? await loaders.plan.load(row.planId) : undefined;
-      return row && plan ? (await readProject(plan.projectId), PhaseType.from(row)) : null;
-    }
-    case 'Task': {
-      const row = await loaders.task.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), TaskType.from(row)) : null;
-    }
-    case 'AgentSession': {
-      const row = await loaders.session.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), AgentSessionType.from(row)) : null;
-    }
-    case 'Team': {
-      const row = await loaders.team.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), TeamType.from(row)) : null;
-    }
-    case 'Run': {
-      const row = await loaders.run.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), AgentRunType.from(row)) : null;
-    }
-    case 'ContextFile': {
-      const row = await loaders.contextFile.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), ContextFileType.from(row)) : null;
-    }
-    case 'KnowledgeArtifact': {
-      const row = await loaders.knowledgeArtifact.load(decoded.uuid);
-      return row ? (await readProject(row.projectId), KnowledgeArtifactGraphType.from(row)) : null;
-    }
-    case 'AuditEntry':
-      // Audit entries are read through the audit log of a workspace, not as nodes.
-      return null;
-    case 'TaskComment': {
-      const row = await loaders.comment.load(decoded.uuid);
-      const task = row ? await loaders.task.load(row.taskId) : undefined;
-      return row && task ? (await readProject(task.projectId), TaskCommentType.from(row)) : null;
-    }
   }
 }

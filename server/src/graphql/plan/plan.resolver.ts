@@ -20,6 +20,7 @@ import {
 } from '../common/connection.js';
 import { DeletePayload } from '../common/payloads.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { mutate } from '../errors.js';
 import { ProjectType } from '../project/project.type.js';
 import { TaskConnection, TaskFilterInput, type TaskType } from '../task/task.type.js';
@@ -46,13 +47,7 @@ export class PlanResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<PlanType | null> {
-    const plan = await ctx.loaders.plan.load(ctx.access.decode('Plan', id, 'id'));
-    if (!plan) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.projectByKey(plan.projectId, 'workspace.read', 'id');
-    return PlanType.from(plan);
+    return readNode<PlanType>(ctx, 'Plan', id);
   }
 
   @Mutation(() => PlanPayload, { description: 'Creates a DRAFT plan; emits PlanCreated.' })

@@ -7,6 +7,7 @@ import {
   type ConnectionShape,
 } from '../common/connection.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { mutate } from '../errors.js';
 import { PlanConnection, PlanType } from '../plan/plan.type.js';
 import { taskConnection } from '../task/task-connection.js';
@@ -29,16 +30,7 @@ export class ProjectResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProjectType | null> {
-    const entity = await ctx.loaders.project.load(ctx.access.decode('Project', id, 'id'));
-    if (!entity) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.authorize('workspace.read', {
-      workspaceId: entity.workspaceId,
-      projectId: entity.id,
-    });
-    return ProjectType.from(entity);
+    return readNode<ProjectType>(ctx, 'Project', id);
   }
 
   @Mutation(() => CreateProjectPayload, {

@@ -23,6 +23,7 @@ import {
 } from '../common/connection.js';
 import { SafeInt } from '../common/scalars.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { runsOfTaskKey } from '../loaders.js';
 import { PlanType } from '../plan/plan.type.js';
 import { ProjectType } from '../project/project.type.js';
@@ -78,13 +79,7 @@ export class RunResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AgentRunType | null> {
-    const run = await ctx.loaders.run.load(ctx.access.decode('Run', id, 'id'));
-    if (!run) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.projectByKey(run.projectId, 'workspace.read', 'id');
-    return AgentRunType.from(run);
+    return readNode<AgentRunType>(ctx, 'Run', id);
   }
 
   @Query(() => AgentRunConnection, {

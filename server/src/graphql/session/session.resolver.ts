@@ -22,6 +22,7 @@ import {
   type ConnectionShape,
 } from '../common/connection.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { ProjectType } from '../project/project.type.js';
 import { AgentRunConnection, AgentRunType } from '../run/run.type.js';
 import { SkillType } from '../skill/skill.type.js';
@@ -38,13 +39,7 @@ export class SessionResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AgentSessionType | null> {
-    const session = await ctx.loaders.session.load(ctx.access.decode('AgentSession', id, 'id'));
-    if (!session) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.projectByKey(session.projectId, 'workspace.read', 'id');
-    return AgentSessionType.from(session);
+    return readNode<AgentSessionType>(ctx, 'AgentSession', id);
   }
 
   @Subscription(() => AgentRunType, {

@@ -7,6 +7,7 @@ import {
 } from '../common/connection.js';
 import { DeletePayload } from '../common/payloads.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { mutate } from '../errors.js';
 import { PhaseType, PlanType } from '../plan/plan.type.js';
 import { ProjectType } from '../project/project.type.js';
@@ -35,13 +36,7 @@ export class TaskResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<TaskType | null> {
-    const task = await ctx.loaders.task.load(ctx.access.decode('Task', id, 'id'));
-    if (!task) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.projectByKey(task.projectId, 'workspace.read', 'id');
-    return TaskType.from(task);
+    return readNode<TaskType>(ctx, 'Task', id);
   }
 
   @Query(() => TaskConnection, {

@@ -6,6 +6,7 @@ import {
   type ConnectionShape,
 } from '../common/connection.js';
 import type { GraphQLContext } from '../context.js';
+import { readNode } from '../read-node.js';
 import { auditAs } from '../audit.js';
 import { DeletePayload } from '../common/payloads.js';
 import { mutate } from '../errors.js';
@@ -28,13 +29,7 @@ export class WorkspaceResolver {
     @Arg('id', () => ID) id: string,
     @Ctx() ctx: GraphQLContext,
   ): Promise<WorkspaceType | null> {
-    const entity = await ctx.loaders.workspace.load(ctx.access.decode('Workspace', id, 'id'));
-    if (!entity) {
-      ctx.access.public();
-      return null;
-    }
-    await ctx.access.authorize('workspace.read', { workspaceId: entity.id });
-    return WorkspaceType.from(entity);
+    return readNode<WorkspaceType>(ctx, 'Workspace', id);
   }
 
   @Query(() => WorkspaceConnection, {
