@@ -50,6 +50,20 @@ export class BaseRepository<T extends { id: string }> {
     return manager.findOneByOrFail(this.entity, { id: row.id } as FindOptionsWhere<T>);
   }
 
+  /**
+   * Slugs taken by `base` or `base-<n>` (within a workspace, for workspace-scoped tables); for
+   * choosing the next free one. `base` is a validated slug, so it is safe in the pattern.
+   */
+  async takenSlugs(base: string, workspaceId?: string): Promise<Set<string>> {
+    const query = this.dataSource.manager
+      .createQueryBuilder(this.entity, 'e')
+      .select('e.slug', 'slug')
+      .where('(e.slug = :base OR e.slug ~ :pattern)', { base, pattern: `^${base}-[0-9]+$` });
+    if (workspaceId !== undefined) query.andWhere('e.workspace_id = :workspaceId', { workspaceId });
+    const rows = await query.getRawMany<{ slug: string }>();
+    return new Set(rows.map((row) => row.slug));
+  }
+
   async delete(manager: EntityManager, id: string): Promise<void> {
     await manager.delete(this.entity, { id });
   }

@@ -1,28 +1,11 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { BaseRepository } from '../../db/base.repository.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { ProjectEntity } from './project.entity.js';
 
-export class ProjectRepository {
-  constructor(private readonly dataSource: DataSource) {}
-
-  async insert(manager: EntityManager, project: ProjectEntity): Promise<ProjectEntity> {
-    await manager.insert(ProjectEntity, project);
-    return manager.findOneByOrFail(ProjectEntity, { id: project.id });
-  }
-
-  async update(manager: EntityManager, project: ProjectEntity): Promise<ProjectEntity> {
-    await manager.save(ProjectEntity, project);
-    return manager.findOneByOrFail(ProjectEntity, { id: project.id });
-  }
-
-  async findById(id: string, manager?: EntityManager): Promise<ProjectEntity | undefined> {
-    return (
-      (await (manager ?? this.dataSource.manager).findOneBy(ProjectEntity, { id })) ?? undefined
-    );
-  }
-
-  findByIds(ids: readonly string[]): Promise<ProjectEntity[]> {
-    return this.dataSource.manager.findBy(ProjectEntity, { id: In([...ids]) });
+export class ProjectRepository extends BaseRepository<ProjectEntity> {
+  constructor(dataSource: DataSource) {
+    super(dataSource, ProjectEntity);
   }
 
   async findByRemote(
@@ -50,20 +33,6 @@ export class ProjectRepository {
       select: { id: true },
     });
     return rows.map((row) => row.id);
-  }
-
-  async delete(manager: EntityManager, id: string): Promise<void> {
-    await manager.delete(ProjectEntity, { id });
-  }
-
-  async slugsLike(workspaceId: string, base: string): Promise<Set<string>> {
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(ProjectEntity, 'p')
-      .select('p.slug', 'slug')
-      .where('p.workspace_id = :workspaceId', { workspaceId })
-      .andWhere('(p.slug = :base OR p.slug ~ :pattern)', { base, pattern: `^${base}-[0-9]+$` })
-      .getRawMany<{ slug: string }>();
-    return new Set(rows.map((row) => row.slug));
   }
 
   pageInWorkspace(workspaceId: string, request: PageRequest): Promise<Page<ProjectEntity>> {

@@ -53,7 +53,7 @@ export class ProjectService {
     const slug =
       input.slug !== undefined
         ? requireSlug('slug', input.slug)
-        : firstFreeSlug(base, await this.projects.slugsLike(input.workspaceId, base));
+        : firstFreeSlug(base, await this.projects.takenSlugs(base, input.workspaceId));
     const project = Object.assign(new ProjectEntity(), {
       id: uuidv7(),
       workspaceId: input.workspaceId,

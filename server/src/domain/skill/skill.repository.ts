@@ -32,16 +32,6 @@ export class SkillRepository extends BaseRepository<SkillEntity> {
       .getMany();
   }
 
-  async slugsLike(workspaceId: string, base: string): Promise<Set<string>> {
-    const rows = await this.dataSource.manager
-      .createQueryBuilder(SkillEntity, 's')
-      .select('s.slug', 'slug')
-      .where('s.workspace_id = :workspaceId', { workspaceId })
-      .andWhere('(s.slug = :base OR s.slug ~ :pattern)', { base, pattern: `^${base}-[0-9]+$` })
-      .getRawMany<{ slug: string }>();
-    return new Set(rows.map((row) => row.slug));
-  }
-
   memberSkillsOf(memberIds: readonly string[]): Promise<MemberSkillEntity[]> {
     return this.dataSource.manager.find(MemberSkillEntity, {
       where: { memberId: In([...memberIds]) },

@@ -54,7 +54,7 @@ export class SkillService {
     const slug =
       input.slug !== undefined
         ? requireSlug('slug', input.slug)
-        : firstFreeSlug(base, await this.skills.slugsLike(workspaceId, base));
+        : firstFreeSlug(base, await this.skills.takenSlugs(base, workspaceId));
     const color = input.color !== undefined ? requireColor(input.color) : defaultColor(slug);
     const skill = Object.assign(new SkillEntity(), {
       id: uuidv7(),

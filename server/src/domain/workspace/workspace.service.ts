@@ -104,6 +104,6 @@ export class WorkspaceService {
   }
 
   private async freeSlug(base: string): Promise<string> {
-    return firstFreeSlug(base, await this.repository.slugsLike(base));
+    return firstFreeSlug(base, await this.repository.takenSlugs(base));
   }
 }
