@@ -101,18 +101,8 @@ export function toPageRequest(args: ConnectionArgs): PageRequest {
   if (first != null && last != null) {
     throw badInput('first', 'pass either first or last, not both');
   }
-  for (const [field, value] of [
-    ['first', first],
-    ['last', last],
-  ] as const) {
-    if (value != null && (value < 0 || value > MAX_PAGE_SIZE)) {
-      throw new DomainError(
-        ErrorCode.BAD_USER_INPUT,
-        `${field} must be from 0 to ${MAX_PAGE_SIZE}, got ${value}`,
-        [field],
-      );
-    }
-  }
+  if (first != null) requirePageSize('first', first);
+  if (last != null) requirePageSize('last', last);
   return {
     ...(args.after != null ? { after: decodeCursor('after', args.after) } : {}),
     ...(args.before != null ? { before: decodeCursor('before', args.before) } : {}),
@@ -139,5 +129,41 @@ export function toConnection<TRow extends { id: string }, TNode>(
       endCursor: edges.at(-1)?.cursor ?? null,
     }),
     count,
+  };
+}
+
+/** A page size (`first`/`last`) from 0 to MAX_PAGE_SIZE; anything else is BAD_USER_INPUT. */
+export function requirePageSize(field: string, value: number): number {
+  if (value < 0 || value > MAX_PAGE_SIZE) {
+    throw new DomainError(
+      ErrorCode.BAD_USER_INPUT,
+      `${field} must be from 0 to ${MAX_PAGE_SIZE}, got ${value}`,
+      [field],
+    );
+  }
+  return value;
+}
+
+/**
+ * A page of a sequenced log (a project's events, a run's output): an edge's cursor is its seq
+ * in decimal, and totalCount is the log's last seq (sequence numbers have no gaps).
+ */
+export function toSeqConnection<TRow extends { seq: number }, TNode>(
+  rows: readonly TRow[],
+  after: number,
+  lastSeq: number,
+  toNode: (row: TRow) => TNode,
+): ConnectionShape<TNode> {
+  const edges = rows.map((row) => ({ cursor: String(row.seq), node: toNode(row) }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: Object.assign(new PageInfo(), {
+      hasNextPage: (rows.at(-1)?.seq ?? after) < lastSeq,
+      hasPreviousPage: after > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    }),
+    count: () => Promise.resolve(lastSeq),
   };
 }

@@ -11,7 +11,12 @@ import {
 } from 'type-graphql';
 import { DomainError, ErrorCode, notFound } from '../../domain/common/errors.js';
 import type { EventRecord } from '../../domain/events/event.types.js';
-import { MAX_PAGE_SIZE, PageInfo } from '../common/connection.js';
+import {
+  MAX_PAGE_SIZE,
+  requirePageSize,
+  toSeqConnection,
+  type ConnectionShape,
+} from '../common/connection.js';
 import { decodeId } from '../common/global-id.js';
 import { SafeInt } from '../common/scalars.js';
 import type { GraphQLContext } from '../context.js';
@@ -36,31 +41,14 @@ export class EventResolver {
     @Arg('first', () => Int, { defaultValue: 100, description: `At most ${MAX_PAGE_SIZE}.` })
     first: number,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<EventConnection> {
+  ): Promise<ConnectionShape<EventType>> {
     const key = await requireProject(ctx, projectId);
-    if (first < 0 || first > MAX_PAGE_SIZE) {
-      throw new DomainError(
-        ErrorCode.BAD_USER_INPUT,
-        `first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}`,
-        ['first'],
-      );
-    }
-    const { events, lastSeq } = await ctx.services.events.list(key, after, first);
-    const edges = events.map((event) => ({
-      cursor: String(event.seq),
-      node: EventType.from(event),
-    }));
-    return Object.assign(new EventConnection(), {
-      edges,
-      nodes: edges.map((edge) => edge.node),
-      pageInfo: Object.assign(new PageInfo(), {
-        hasNextPage: (events.at(-1)?.seq ?? after) < lastSeq,
-        hasPreviousPage: after > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      }),
-      count: () => Promise.resolve(lastSeq),
-    });
+    const { events, lastSeq } = await ctx.services.events.list(
+      key,
+      after,
+      requirePageSize('first', first),
+    );
+    return toSeqConnection(events, after, lastSeq, (event) => EventType.from(event));
   }
 
   @Subscription(() => EventType, {

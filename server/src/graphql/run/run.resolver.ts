@@ -10,13 +10,12 @@ import {
   Root,
   Subscription,
 } from 'type-graphql';
-import { DomainError, ErrorCode } from '../../domain/common/errors.js';
 import type { RunOutputEntity } from '../../domain/run/run.entity.js';
 import type { RunFilter } from '../../domain/run/run.repository.js';
 import {
   ConnectionArgs,
-  MAX_PAGE_SIZE,
-  PageInfo,
+  requirePageSize,
+  toSeqConnection,
   toConnection,
   toPageRequest,
   type ConnectionShape,
@@ -44,32 +43,11 @@ async function outputConnection(
   after: number,
   first: number,
 ): Promise<ConnectionShape<RunOutputChunkType>> {
-  if (first < 0 || first > MAX_PAGE_SIZE) {
-    throw new DomainError(
-      ErrorCode.BAD_USER_INPUT,
-      `first must be from 0 to ${MAX_PAGE_SIZE}, got ${first}`,
-      ['first'],
-    );
-  }
   const [rows, last] = await Promise.all([
-    ctx.services.runs.outputAfter(runKey, after, first),
+    ctx.services.runs.outputAfter(runKey, after, requirePageSize('first', first)),
     ctx.services.runs.lastOutputSeq(runKey),
   ]);
-  const edges = rows.map((row) => ({
-    cursor: String(row.seq),
-    node: RunOutputChunkType.from(row),
-  }));
-  return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
-    pageInfo: Object.assign(new PageInfo(), {
-      hasNextPage: (rows.at(-1)?.seq ?? after) < last,
-      hasPreviousPage: after > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    }),
-    count: () => Promise.resolve(last),
-  };
+  return toSeqConnection(rows, after, last, (row) => RunOutputChunkType.from(row));
 }
 
 @Resolver(() => AgentRunType)
