@@ -8,7 +8,7 @@ import { requireAuthorization } from '../src/graphql/authorization.js';
 import { buildGraphQLSchema } from '../src/graphql/schema.js';
 import { executeAs } from './support/execute-as.js';
 import { addMember, type MemberRef } from './support/members.js';
-import { ok } from './support/mutations.js';
+import { inputTypeOf, ok } from './support/mutations.js';
 import { planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
@@ -173,7 +173,7 @@ describe('roles', () => {
   test.each(Object.entries(MUTATIONS))(
     '%s is FORBIDDEN to the role without the permission',
     async (name, row) => {
-      const typeName = `${name[0]?.toUpperCase()}${name.slice(1)}Input`;
+      const typeName = inputTypeOf(name);
       const result = await as(
         row.role,
         `mutation($input: ${typeName}!) { ${name}(input: $input) { userErrors { message } } }`,

@@ -6,6 +6,11 @@ export interface UserErrorShape {
   code: string;
 }
 
+/** The input type of a mutation, by the API's convention: `createTask` → `CreateTaskInput`. */
+export function inputTypeOf(name: string): string {
+  return `${name[0]?.toUpperCase()}${name.slice(1)}Input`;
+}
+
 /**
  * Calls `mutation { <name>(input: $input) { <selection> userErrors { … } } }` and returns the
  * payload; GraphQL errors fail the call.
@@ -16,7 +21,7 @@ export async function mutation<T = Record<string, unknown>>(
   input: Record<string, unknown>,
   selection = '',
 ): Promise<T & { userErrors: UserErrorShape[] }> {
-  const typeName = `${name[0]?.toUpperCase()}${name.slice(1)}Input`;
+  const typeName = inputTypeOf(name);
   const data = await server.query<Record<string, T & { userErrors: UserErrorShape[] }>, unknown>(
     `mutation($input: ${typeName}!) { ${name}(input: $input) { ${selection} userErrors { field message code } } }`,
     { input },

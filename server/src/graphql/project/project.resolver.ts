@@ -17,7 +17,7 @@ import { DeletePayload } from '../common/payloads.js';
 import { WorkspaceType } from '../workspace/workspace.type.js';
 import {
   CreateProjectInput,
-  CreateProjectPayload,
+  ProjectPayload,
   DeleteProjectInput,
   ProjectType,
   UpdateProjectInput,
@@ -33,13 +33,13 @@ export class ProjectResolver {
     return readNode<ProjectType>(ctx, 'Project', id);
   }
 
-  @Mutation(() => CreateProjectPayload, {
+  @Mutation(() => ProjectPayload, {
     description: 'Links a git repository to a workspace; emits ProjectCreated.',
   })
   async createProject(
     @Arg('input') input: CreateProjectInput,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<CreateProjectPayload> {
+  ): Promise<ProjectPayload> {
     const { value, userErrors } = await mutate(async () => {
       const workspace = await ctx.access.workspace(input.workspaceId, 'project.create');
       return ctx.services.projects.create({
@@ -55,13 +55,13 @@ export class ProjectResolver {
     return { project: value ? ProjectType.from(value) : null, userErrors };
   }
 
-  @Mutation(() => CreateProjectPayload, {
+  @Mutation(() => ProjectPayload, {
     description: "Changes a project's settings (not its remote); emits ProjectUpdated.",
   })
   async updateProject(
     @Arg('input') input: UpdateProjectInput,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<CreateProjectPayload> {
+  ): Promise<ProjectPayload> {
     const { value, userErrors } = await mutate(async () => {
       const project = await ctx.access.project(input.projectId, 'project.update');
       return ctx.services.projects.update(project, {

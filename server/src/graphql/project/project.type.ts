@@ -112,8 +112,8 @@ export class CreateProjectInput {
   host?: RepositoryHost | null;
 }
 
-@ObjectType('CreateProjectPayload')
-export class CreateProjectPayload {
+@ObjectType('ProjectPayload')
+export class ProjectPayload {
   @Field(() => ProjectType, { nullable: true })
   project: ProjectType | null;
 

@@ -15,7 +15,7 @@ import { SkillType } from '../skill/skill.type.js';
 import { MemberType } from '../user/user.type.js';
 import {
   CreateWorkspaceInput,
-  CreateWorkspacePayload,
+  WorkspacePayload,
   DeleteWorkspaceInput,
   UpdateWorkspaceInput,
   WorkspaceConnection,
@@ -52,13 +52,13 @@ export class WorkspaceResolver {
     );
   }
 
-  @Mutation(() => CreateWorkspacePayload, {
+  @Mutation(() => WorkspacePayload, {
     description: 'Creates a workspace; a signed-in user becomes its owner.',
   })
   async createWorkspace(
     @Arg('input') input: CreateWorkspaceInput,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<CreateWorkspacePayload> {
+  ): Promise<WorkspacePayload> {
     const { value, userErrors } = await mutate(async () => {
       await ctx.access.authorize('workspace.create', {});
       return ctx.services.workspaces.create(
@@ -69,11 +69,11 @@ export class WorkspaceResolver {
     return { workspace: value ? WorkspaceType.from(value) : null, userErrors };
   }
 
-  @Mutation(() => CreateWorkspacePayload)
+  @Mutation(() => WorkspacePayload)
   async updateWorkspace(
     @Arg('input') input: UpdateWorkspaceInput,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<CreateWorkspacePayload> {
+  ): Promise<WorkspacePayload> {
     const { value, userErrors } = await mutate(async () => {
       const workspace = await ctx.access.workspace(input.workspaceId, 'workspace.update');
       return ctx.services.workspaces.update(workspace, {

@@ -52,8 +52,8 @@ export class CreateWorkspaceInput {
   slug?: string | null;
 }
 
-@ObjectType('CreateWorkspacePayload')
-export class CreateWorkspacePayload {
+@ObjectType('WorkspacePayload')
+export class WorkspacePayload {
   @Field(() => WorkspaceType, { nullable: true })
   workspace: WorkspaceType | null;
 
