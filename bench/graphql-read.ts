@@ -29,6 +29,7 @@ import { AgentRunEntity } from '../server/src/domain/run/run.entity.js';
 import { RunPurpose, RunStatus } from '../server/src/domain/run/run.types.js';
 import { AgentSessionEntity, SessionRole } from '../server/src/domain/session/session.entity.js';
 import { uuidv7 } from '../server/src/domain/common/ids.js';
+import type { Actor } from '../server/src/domain/access/actor.js';
 import { createContext } from '../server/src/graphql/context.js';
 import { buildGraphQLSchema } from '../server/src/graphql/schema.js';
 import { createLogger } from '../server/src/logging/logger.js';
@@ -83,8 +84,22 @@ async function openDatabase(): Promise<{ database: Database; drop: () => Promise
 }
 
 /** A plan of TASKS tasks in 4 phases, with skills, a chain of dependencies and claimed runs. */
-async function seed(services: Services, database: Database): Promise<string> {
-  const workspace = await services.workspaces.create({ name: 'Bench' });
+async function seed(
+  services: Services,
+  database: Database,
+): Promise<{ planId: string; userId: string; accessToken: string }> {
+  // The owner, through first-run setup; both servers read as this user.
+  const { session, workspace } = await services.auth.completeSetup(
+    {
+      setupToken: (await services.auth.issueSetupToken()) as string,
+      email: 'bench@example.test',
+      password: 'bench password',
+      name: 'Bench',
+      workspaceName: 'Bench',
+    },
+    { address: null },
+    'api',
+  );
   const project = await services.projects.create({
     workspaceId: workspace.id,
     remoteUrl: 'https://github.com/bench/app',
@@ -136,12 +151,17 @@ async function seed(services: Services, database: Database): Promise<string> {
       );
     }
   }
-  return toPublicId('Plan', plan.id);
+  return {
+    planId: toPublicId('Plan', plan.id),
+    userId: session.user.id,
+    accessToken: session.accessToken,
+  };
 }
 
 /** The baseline: node:http + graphql-jit over the same schema, resolvers and services. */
 async function startBaseline(
   services: Services,
+  actor: () => Actor,
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const schema = await buildGraphQLSchema();
   const logger = createLogger('silent');
@@ -167,7 +187,11 @@ async function startBaseline(
           compiled.set(query, program);
         }
         const body = isCompiledQuery(program)
-          ? await program.query(undefined, createContext(services, logger, 'bench'), variables)
+          ? await program.query(
+              undefined,
+              createContext(services, logger, 'bench', actor()),
+              variables,
+            )
           : program;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -195,12 +219,13 @@ function load(
   url: string,
   bodyFile: string,
   seconds: number,
+  authorization = '',
   concurrency = 16,
 ): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [LOAD, url, bodyFile, String(concurrency), String(seconds)],
+      [LOAD, url, bodyFile, String(concurrency), String(seconds), authorization],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -226,32 +251,40 @@ export default async function graphqlRead(options: BenchOptions): Promise<void> 
     pubsub: new InProcessPubSub(logger),
     serveWeb: false,
     processMetrics: false,
+    announceSetupLink: () => undefined,
   });
-  const baseline = await startBaseline(studio.services);
+  // The baseline skips authentication (it trusts the user id); Studio verifies the token.
+  let userId = '';
+  const baseline = await startBaseline(studio.services, () => ({ kind: 'user', userId }));
   try {
     console.log(
       `seeding a plan of ${TASKS} tasks (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})…`,
     );
-    const planId = await seed(studio.services, database);
+    const seeded = await seed(studio.services, database);
+    const { planId } = seeded;
+    userId = seeded.userId;
+    const authorization = `Bearer ${seeded.accessToken}`;
     const bodyFile = path.join(scratch, 'body.json');
     await writeFile(bodyFile, JSON.stringify({ query: QUERY, variables: { id: planId } }));
     const studioUrl = `${studio.url}/graphql`;
 
-    const statements = await recordStatements(database.dataSource, () =>
-      fetch(studioUrl, {
+    const statements = await recordStatements(database.dataSource, async () => {
+      const response = await fetch(studioUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization },
         body: JSON.stringify({ query: QUERY, variables: { id: planId } }),
-      }).then((r) => r.json()),
-    );
+      });
+      const body = (await response.json()) as { errors?: unknown[] };
+      if (body.errors) throw new Error(`the query failed: ${JSON.stringify(body.errors)}`);
+    });
     const seconds = options.quick ? 3 : 8;
     const rounds = options.quick ? 1 : 3;
-    await load(studioUrl, bodyFile, 2);
+    await load(studioUrl, bodyFile, 2, authorization);
     await load(baseline.url, bodyFile, 2);
     const ours: LoadResult[] = [];
     const theirs: LoadResult[] = [];
     for (let round = 0; round < rounds; round++) {
-      ours.push(await load(studioUrl, bodyFile, seconds));
+      ours.push(await load(studioUrl, bodyFile, seconds, authorization));
       theirs.push(await load(baseline.url, bodyFile, seconds));
       const last = ours.at(-1) as LoadResult;
       const base = theirs.at(-1) as LoadResult;

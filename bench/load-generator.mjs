@@ -1,10 +1,12 @@
 // A small HTTP load generator, run as its own process so it does not share the servers' event
 // loop: `node load-generator.mjs <url> <body-file> <concurrency> <seconds>`. Keeps connections
 // alive, sends POSTs back to back, and prints one JSON line with the counts and latencies.
+// An optional fifth argument is sent as the Authorization header. A response that is not 200,
+// or that starts with GraphQL errors, counts as an error.
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
-const [url, bodyFile, concurrencyArg, secondsArg] = process.argv.slice(2);
+const [url, bodyFile, concurrencyArg, secondsArg, authorization] = process.argv.slice(2);
 const body = readFileSync(bodyFile);
 const concurrency = Number(concurrencyArg);
 const deadline = performance.now() + Number(secondsArg) * 1000;
@@ -24,13 +26,21 @@ function once() {
         port: target.port,
         path: target.pathname,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': body.length },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          ...(authorization ? { authorization } : {}),
+        },
       },
       (response) => {
         let size = 0;
-        response.on('data', (chunk) => (size += chunk.length));
+        let head = '';
+        response.on('data', (chunk) => {
+          if (size === 0) head = chunk.subarray(0, 16).toString();
+          size += chunk.length;
+        });
         response.on('end', () => {
-          if (response.statusCode !== 200) errors++;
+          if (response.statusCode !== 200 || head.startsWith('{"errors"')) errors++;
           bytes += size;
           latencies.push(performance.now() - started);
           resolve();

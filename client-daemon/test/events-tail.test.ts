@@ -11,12 +11,18 @@ import { startTestServer, type TestServer } from '../../server/test/support/test
 
 const BIN = fileURLToPath(new URL('../bin/run.js', import.meta.url));
 
-/** `maestro …` as a real process; output collected as it arrives. */
-function maestro(args: string[]) {
+/** The API token the command runs with (set per server in beforeAll). */
+let token = '';
+
+/** `maestro …` as a real process, with MAESTRO_TOKEN; output collected as it arrives. */
+function maestro(args: string[], env: Record<string, string> = { MAESTRO_TOKEN: token }) {
   if (!existsSync(fileURLToPath(new URL('../dist/commands/events/tail.js', import.meta.url)))) {
     throw new Error('client-daemon is not built: run `npm run build`');
   }
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MAESTRO_TOKEN: '', ...env },
+  });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (chunk: Buffer) => (out.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out.stderr += chunk.toString()));
@@ -42,6 +48,11 @@ describe('maestro events tail', () => {
   beforeAll(async () => {
     db = await openTestDatabase();
     server = await startTestServer({ database: db.database });
+    const created = await server.query<{ createApiToken: { token: string } }, unknown>(
+      'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }',
+      { i: { workspaceId: server.owner.workspaceId, name: 'events tail', scopes: ['READ'] } },
+    );
+    token = created.createApiToken.token;
   });
   afterAll(async () => {
     await server.close();
@@ -49,7 +60,7 @@ describe('maestro events tail', () => {
   });
 
   test('replays the log with --after 0 as NDJSON and exits 0 at --limit', async () => {
-    const project = await server.factory.project();
+    const project = await server.factory.project({ workspaceId: server.owner.workspaceId });
     await append(server, project.id, 2);
     const run = maestro([
       'events',
@@ -73,7 +84,7 @@ describe('maestro events tail', () => {
   });
 
   test('without --after it starts from now, and prints live events as text', async () => {
-    const project = await server.factory.project();
+    const project = await server.factory.project({ workspaceId: server.owner.workspaceId });
     const run = maestro(['events', 'tail', project.id, '--studio', server.url, '--limit', '2']);
     await expectEventually(() =>
       expect(run.out.stderr).toContain(`following ${project.id} after seq 1`),
@@ -89,7 +100,7 @@ describe('maestro events tail', () => {
   });
 
   test('resumes from the last event printed when Studio restarts', async () => {
-    const project = await server.factory.project();
+    const project = await server.factory.project({ workspaceId: server.owner.workspaceId });
     const port = server.studio.port;
     const run = maestro([
       'events',
@@ -129,6 +140,31 @@ describe('maestro events tail', () => {
     expect(run.out.stdout).toBe('');
   });
 
+  test('refuses missing or bad credentials with exit code 4', async () => {
+    const project = await server.factory.project({ workspaceId: server.owner.workspaceId });
+    for (const env of [{}, { MAESTRO_TOKEN: 'mtk_nope' }] as Record<string, string>[]) {
+      const run = maestro(['events', 'tail', project.id, '--studio', server.url], env);
+      expect(await run.exited).toBe(4);
+      expect(run.out.stderr).toMatch(/^error: .+ \(UNAUTHENTICATED\)$/m);
+    }
+    const second = await server.query<
+      { createApiToken: { token: string; apiToken: { id: string } } },
+      unknown
+    >(
+      'mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token apiToken { id } } }',
+      { i: { workspaceId: server.owner.workspaceId, name: 'soon revoked', scopes: ['READ'] } },
+    );
+    await server.query(
+      'mutation($i: RevokeApiTokenInput!) { revokeApiToken(input: $i) { apiToken { revokedAt } } }',
+      { i: { apiTokenId: second.createApiToken.apiToken.id } },
+    );
+    const revoked = maestro(['events', 'tail', project.id, '--studio', server.url], {
+      MAESTRO_TOKEN: second.createApiToken.token,
+    });
+    expect(await revoked.exited).toBe(4);
+    expect(revoked.out.stderr).toContain('error: the API token was revoked (UNAUTHENTICATED)');
+  });
+
   test('refuses a bad flag before connecting', async () => {
     const run = maestro(['events', 'tail', 'prj_x', '--after', '-4']);
     expect(await run.exited).not.toBe(0);
@@ -136,7 +172,7 @@ describe('maestro events tail', () => {
   });
 
   test('an interrupt stops it with exit code 2', async () => {
-    const project = await server.factory.project();
+    const project = await server.factory.project({ workspaceId: server.owner.workspaceId });
     const run = maestro(['events', 'tail', project.id, '--studio', server.url]);
     await expectEventually(() => expect(run.out.stderr).toContain('following'));
     run.child.kill('SIGINT');

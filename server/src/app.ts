@@ -25,6 +25,14 @@ export interface StudioOptions {
   readonly serveWeb?: boolean;
   /** Collect process metrics (default true; tests with several Studios turn it off). */
   readonly processMetrics?: boolean;
+  /** Shows the first-run setup link to the operator (default: a banner on stderr). */
+  readonly announceSetupLink?: (link: string) => void;
+}
+
+function announceSetupLink(link: string): void {
+  process.stderr.write(
+    `\n  No account exists yet. Open this one-time link to create the owner account:\n\n    ${link}\n\n`,
+  );
 }
 
 export interface Studio {
@@ -35,6 +43,8 @@ export interface Studio {
   readonly pubsub: PubSub;
   readonly services: Services;
   readonly secret: string;
+  /** The one-time first-run setup link, while no account exists. */
+  readonly setupLink: string | undefined;
   /** Graceful stop: finishes requests in flight, closes sockets (1001), the bus and the database. */
   close(): Promise<void>;
 }
@@ -67,7 +77,15 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
 
     const secret = await resolveSecret(config);
     const metrics = new Metrics({ defaultMetrics: options.processMetrics ?? true });
-    const services = createServices({ dataSource: database.dataSource, pubsub, metrics, logger });
+    const services = createServices({
+      dataSource: database.dataSource,
+      pubsub,
+      metrics,
+      logger,
+      secret,
+      previousSecrets: config.previousSecrets,
+      loginLimits: config.loginLimits,
+    });
     const schema = await buildGraphQLSchema();
     const webHandler =
       options.serveWeb === false
@@ -87,10 +105,19 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       ],
       webHandler,
       limits: config.graphqlLimits,
+      trustProxy: config.trustProxy,
     });
     const host =
       http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;
     const url = `http://${host}:${http.address.port}`;
+    services.links.setBase(config.publicUrl ?? url);
+    const setupToken = await services.auth.issueSetupToken();
+    const setupLink = setupToken === undefined ? undefined : services.links.setup(setupToken);
+    if (setupLink !== undefined) {
+      // The link is a credential: it goes to the terminal, never into the structured log.
+      (options.announceSetupLink ?? announceSetupLink)(setupLink);
+      logger.info('first-run setup pending: open the one-time setup link printed on the terminal');
+    }
     logger.info(
       {
         url,
@@ -109,6 +136,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       pubsub,
       services,
       secret,
+      setupLink,
       close: () =>
         (closing ??= (async () => {
           logger.info('studio stopping');

@@ -1,6 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { Authorizer } from './domain/access/authorizer.js';
 import { AuditService } from './domain/audit/audit.service.js';
+import { ApiTokenService } from './domain/auth/api-token.service.js';
+import { AuthService } from './domain/auth/auth.service.js';
+import { InviteService } from './domain/auth/invite.service.js';
+import { StudioLinks } from './domain/auth/links.js';
+import { TokenKeys } from './domain/auth/jwt.js';
+import { DEFAULT_THROTTLE_LIMITS, LoginThrottle } from './domain/auth/login-throttle.js';
 import { Transactions } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
@@ -19,6 +25,7 @@ import { CommentService } from './domain/task/comment.service.js';
 import { TaskCommentRepository, TaskRepository } from './domain/task/task.repository.js';
 import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
+import { MemberService } from './domain/user/member.service.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
 import { WorkspaceService } from './domain/workspace/workspace.service.js';
 import type { Logger } from './logging/logger.js';
@@ -33,6 +40,11 @@ export interface Services {
   readonly events: EventLog;
   readonly users: UserRepository;
   readonly members: MemberRepository;
+  readonly memberships: MemberService;
+  readonly auth: AuthService;
+  readonly invites: InviteService;
+  readonly apiTokens: ApiTokenService;
+  readonly links: StudioLinks;
   readonly skills: SkillService;
   readonly plans: PlanService;
   readonly tasks: TaskService;
@@ -49,6 +61,10 @@ export function createServices(deps: {
   pubsub: PubSub;
   metrics: Metrics;
   logger: Logger;
+  /** Key material for tokens (MAESTRO_SECRET), and earlier secrets still accepted. */
+  secret: string;
+  previousSecrets?: readonly string[];
+  loginLimits?: { perAccount: number; perAddress: number };
 }): Services {
   const { dataSource } = deps;
   const transactions = new Transactions(dataSource, deps.logger);
@@ -85,8 +101,23 @@ export function createServices(deps: {
     tasks,
     locks,
   );
+  const audit = new AuditService(dataSource);
+  const keys = new TokenKeys(deps.secret, deps.previousSecrets);
+  const auth = new AuthService(
+    dataSource,
+    transactions,
+    keys,
+    audit,
+    new LoginThrottle(dataSource, { ...DEFAULT_THROTTLE_LIMITS, ...deps.loginLimits }),
+    deps.logger.child({ component: 'auth' }),
+  );
   return {
-    authorizer: new Authorizer((userId, workspaceId) => members.roleOf(userId, workspaceId)),
+    authorizer: new Authorizer((userId, workspaceIds) => members.memberships(userId, workspaceIds)),
+    auth,
+    invites: new InviteService(dataSource, transactions, auth, keys, audit),
+    apiTokens: new ApiTokenService(dataSource, transactions, audit),
+    links: new StudioLinks(),
+    memberships: new MemberService(dataSource, transactions, audit),
     workspaces: new WorkspaceService(workspaceRepository, transactions),
     projects: new ProjectService(projectRepository, workspaceRepository, events, transactions),
     events,
@@ -103,7 +134,7 @@ export function createServices(deps: {
       deps.logger.child({ component: 'runs' }),
     ),
     knowledge: new KnowledgeService(dataSource, events, transactions),
-    audit: new AuditService(dataSource),
+    audit,
     transactions,
     comments: new CommentService(
       new TaskCommentRepository(dataSource),

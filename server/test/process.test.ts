@@ -22,6 +22,36 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+const OWNER = {
+  email: 'owner@example.test',
+  password: 'a long enough password',
+  name: 'Owner',
+  workspaceName: 'Kept',
+};
+const SETUP =
+  'mutation($input: CompleteSetupInput!) { completeSetup(input: $input) { workspace { id } tokens { accessToken } } }';
+
+/** One GraphQL request to a Studio process, with a bearer token when given. */
+async function graphql<T>(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  token?: string,
+): Promise<{ data?: T; errors?: Array<{ extensions?: { code?: string } }> }> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as {
+    data?: T;
+    errors?: Array<{ extensions?: { code?: string } }>;
+  };
+}
+
 describe('the Studio process', () => {
   let scratch: string;
   beforeAll(async () => {
@@ -119,36 +149,46 @@ describe('the Studio process', () => {
         true,
       );
 
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: 'mutation { createWorkspace(input: { name: "Kept" }) { workspace { id } } }',
-        }),
-      });
-      const created = (await response.json()) as {
-        data: { createWorkspace: { workspace: { id: string } } };
-      };
-      expect(created.data.createWorkspace.workspace.id).toMatch(/^wsp_/);
+      // First run: nobody exists yet, so the API refuses everything but setup, and the
+      // terminal shows the one-time link that creates the owner.
+      const anonymous = await graphql<{ workspaces: unknown }>(
+        url,
+        '{ workspaces { totalCount } }',
+      );
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+      const link = new URL(await studio.setupLink());
+      expect(link.pathname).toBe('/setup');
+      expect(JSON.stringify(studio.logs())).not.toContain(link.hash.slice('#token='.length));
+      const setup = await graphql<{
+        completeSetup: { workspace: { id: string }; tokens: { accessToken: string } };
+      }>(url, SETUP, { input: { ...OWNER, setupToken: link.hash.slice('#token='.length) } });
+      const workspaceId = setup.data?.completeSetup.workspace.id;
+      expect(workspaceId).toMatch(/^wsp_/);
+      const token = setup.data?.completeSetup.tokens.accessToken as string;
 
       let closeCode = 0;
       const client = createClient({
         url: `${url.replace('http', 'ws')}/graphql`,
         webSocketImpl: WebSocket,
         retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${token}` },
         on: { closed: (event) => (closeCode = (event as { code: number }).code) },
       });
-      const project = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: `mutation($w: ID!) { createProject(input: { workspaceId: $w, remoteUrl: "https://github.com/a/b" }) { project { id } } }`,
-          variables: { w: created.data.createWorkspace.workspace.id },
-        }),
-      });
-      const projectId = (
-        (await project.json()) as { data: { createProject: { project: { id: string } } } }
-      ).data.createProject.project.id;
+      const project = await graphql<{ createProject: { project: { id: string } } }>(
+        url,
+        `
+          mutation ($w: ID!) {
+            createProject(input: { workspaceId: $w, remoteUrl: "https://github.com/a/b" }) {
+              project {
+                id
+              }
+            }
+          }
+        `,
+        { w: workspaceId },
+        token,
+      );
+      const projectId = project.data?.createProject.project.id;
       const events: number[] = [];
       client.subscribe(
         {
@@ -239,15 +279,20 @@ describe('the Studio process', () => {
         /^maestro: MAESTRO_DATA_DIR is in use by another Studio \(process \d+\)/,
       );
 
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ workspaces { nodes { name } } }' }),
-      });
-      const body = (await response.json()) as {
-        data: { workspaces: { nodes: Array<{ name: string }> } };
-      };
-      expect(body.data.workspaces.nodes.map((node) => node.name)).toEqual(['Kept']);
+      // The account and the generated secret survive: no new setup link, and the owner signs in.
+      expect(first.stderr).not.toContain('/setup#token=');
+      const login = await graphql<{ login: { tokens: { accessToken: string } } }>(
+        url,
+        'mutation($i: LoginInput!) { login(input: $i) { tokens { accessToken } } }',
+        { i: { email: OWNER.email, password: OWNER.password } },
+      );
+      const body = await graphql<{ workspaces: { nodes: Array<{ name: string }> } }>(
+        url,
+        '{ workspaces { nodes { name } } }',
+        undefined,
+        login.data?.login.tokens.accessToken,
+      );
+      expect(body.data?.workspaces.nodes.map((node) => node.name)).toEqual(['Kept']);
       expect((await first.stop('SIGINT')).code).toBe(0);
       expect((await readdir(dataDir())).sort()).toEqual(['pgdata', 'secret']);
     });

@@ -265,7 +265,8 @@ describe('projects', () => {
       ),
     );
     const selects = queries.filter((sql) => /^\s*SELECT/i.test(sql));
-    expect(selects).toHaveLength(2);
+    // projects, the viewer's memberships (access, once for all six), workspaces
+    expect(selects).toHaveLength(3);
   });
 
   test('updateProject changes settings (not the remote) and emits ProjectUpdated', async () => {

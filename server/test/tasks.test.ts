@@ -557,10 +557,21 @@ describe('tasks', () => {
         task: { id: string };
       };
     }>(server, 'addTaskComment', { taskId, body: 'Looks good' }, COMMENT);
+    const owner = await server.query<
+      { viewer: { memberships: { id: string; workspace: { id: string } }[] } },
+      unknown
+    >('{ viewer { memberships { id workspace { id } } } }');
+    const workspaceId = (
+      await server.query<{ project: { workspace: { id: string } } }, unknown>(
+        'query($id: ID!) { project(id: $id) { workspace { id } } }',
+        { id: projectId },
+      )
+    ).project.workspace.id;
     expect(added.comment).toMatchObject({
       body: 'Looks good',
       authorKind: 'MEMBER',
-      author: null,
+      // The signed-in owner, as a member of the task's workspace.
+      author: { id: owner.viewer.memberships.find((m) => m.workspace.id === workspaceId)?.id },
       task: { id: taskId },
     });
     await ok(server, 'addTaskComment', { taskId, body: 'Second' }, COMMENT);

@@ -14,6 +14,8 @@ const UNKNOWN = {
   phase: 'phs_0000000000000000000000',
   task: 'tsk_0000000000000000000000',
   comment: 'cmt_0000000000000000000000',
+  invite: 'inv_0000000000000000000000',
+  apiToken: 'atk_0000000000000000000000',
 };
 
 describe('every mutation refuses ids that name nothing, and ids that are not ids', () => {
@@ -100,9 +102,39 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       input: () => ({ commentId: UNKNOWN.comment, body: 'x' }),
     },
     deleteTaskComment: { field: 'commentId', input: () => ({ commentId: UNKNOWN.comment }) },
+    createInvite: {
+      field: 'workspaceId',
+      input: () => ({ workspaceId: UNKNOWN.workspace, role: 'VIEWER' }),
+    },
+    createCliInvite: { field: 'workspaceId', input: () => ({ workspaceId: UNKNOWN.workspace }) },
+    revokeInvite: { field: 'inviteId', input: () => ({ inviteId: UNKNOWN.invite }) },
+    createApiToken: {
+      field: 'workspaceId',
+      input: () => ({ workspaceId: UNKNOWN.workspace, name: 'bot', scopes: ['READ'] }),
+    },
+    revokeApiToken: { field: 'apiTokenId', input: () => ({ apiTokenId: UNKNOWN.apiToken }) },
+    updateMember: {
+      field: 'memberId',
+      input: () => ({ memberId: UNKNOWN.member, role: 'VIEWER' }),
+    },
+    removeMember: { field: 'memberId', input: () => ({ memberId: UNKNOWN.member }) },
+    setProjectRole: {
+      field: 'memberId',
+      input: () => ({ memberId: UNKNOWN.member, projectId: known.projectId, role: 'VIEWER' }),
+    },
   };
-  /** Mutations that take no id. */
-  const WITHOUT_IDS = new Set(['createWorkspace']);
+  /** Mutations that take no id (an invite's workspaceId is only an expectation). */
+  const WITHOUT_IDS = new Set([
+    'createWorkspace',
+    'login',
+    'refreshSession',
+    'logout',
+    'completeSetup',
+    'changePassword',
+    'signUp',
+    'redeemCliInvite',
+    'acceptInvite',
+  ]);
 
   test('every mutation of the schema is in the table above', async () => {
     const schema = await buildGraphQLSchema();

@@ -264,7 +264,7 @@ describe('workspaces', () => {
     expect(entry).toEqual({
       action: 'workspace.deleted',
       target: workspace.id,
-      actor_kind: 'local',
+      actor_kind: 'user',
     });
     expect(
       (

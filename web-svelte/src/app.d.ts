@@ -1,4 +1,6 @@
 // See https://svelte.dev/docs/kit/types#app.d.ts
+import type { SignedInViewer } from '$lib/auth/viewer';
+
 declare global {
   namespace App {
     interface Error {
@@ -7,7 +9,10 @@ declare global {
       code?: string;
     }
     // interface Locals {}
-    // interface PageData {}
+    interface PageData {
+      /** Who is signed in, on pages that know it (the header shows the name and sign-out). */
+      viewer?: SignedInViewer | null;
+    }
     // interface PageState {}
     // interface Platform {}
   }

@@ -37,7 +37,15 @@ export interface SubscriptionSink<TData> {
 export class StudioClient {
   private ws: Client | undefined;
 
-  constructor(readonly baseUrl: string) {}
+  /** `token`: an API token (mtk_…) or an access token, sent as `Authorization: Bearer`. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  private authorization(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
 
   async request<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
@@ -47,7 +55,7 @@ export class StudioClient {
     try {
       response = await fetch(new URL('/graphql', this.baseUrl), {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...this.authorization() },
         body: JSON.stringify({ query: print(document), variables }),
       });
     } catch (error) {
@@ -82,6 +90,7 @@ export class StudioClient {
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: true,
+      connectionParams: this.authorization(),
     });
     return this.ws.subscribe<TData>(
       { query: print(document), variables: variables as Record<string, unknown> },
@@ -94,7 +103,7 @@ export class StudioClient {
           sink.error(
             Array.isArray(error)
               ? StudioError.fromGraphQL(error as GraphQLFormattedError[])
-              : error,
+              : (refusedConnection(error) ?? error),
           ),
         complete: () => sink.complete(),
       },
@@ -119,4 +128,16 @@ export function describe(error: unknown): string {
     return `connection closed (${code}${reason ? ` ${reason}` : ''})`;
   }
   return String(error);
+}
+
+/** Studio closes a socket with 4403 when its credentials are refused: retrying cannot help. */
+function refusedConnection(error: unknown): StudioError | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code !== 4403 && code !== 4401) return undefined;
+  const reason = (error as { reason?: string }).reason;
+  return new StudioError(
+    `Studio refused the credentials${reason ? ` (${reason})` : ''}: pass --token or set MAESTRO_TOKEN`,
+    'UNAUTHENTICATED',
+    true,
+  );
 }

@@ -23,6 +23,14 @@ export interface Config {
   readonly webDir: string | undefined;
   /** GraphQL limits set in the environment; the rest keep their defaults (docs/api.md, "Limits and cost"). */
   readonly graphqlLimits: GraphQLLimitOverrides;
+  /** Earlier secrets whose tokens still verify until they expire (key rotation). */
+  readonly previousSecrets: readonly string[];
+  /** Failed sign-ins allowed per account, and per client address, in 15 minutes. */
+  readonly loginLimits: { readonly perAccount: number; readonly perAddress: number };
+  /** Express `trust proxy`: how many proxies to trust for the client address (0 = none). */
+  readonly trustProxy: number;
+  /** The address people reach Studio at, for setup and invite links; default http://HOST:PORT. */
+  readonly publicUrl: string | undefined;
 }
 
 /** Overrides of the GraphQL API's limits; the defaults live with the limits themselves. */
@@ -98,7 +106,30 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
           },
     webDir: blankToUndefined(env.MAESTRO_WEB_DIR),
     graphqlLimits: graphqlLimits(env),
+    previousSecrets: previousSecrets(env),
+    loginLimits: {
+      perAccount: integer(env, 'MAESTRO_LOGIN_MAX_FAILURES', 5, 1, 1000),
+      perAddress: integer(env, 'MAESTRO_LOGIN_MAX_FAILURES_PER_ADDRESS', 30, 1, 100_000),
+    },
+    trustProxy: integer(env, 'MAESTRO_TRUST_PROXY', 0, 0, 10),
+    publicUrl: optionalUrl(env, 'MAESTRO_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
   };
+}
+
+function previousSecrets(env: Env): string[] {
+  const raw = blankToUndefined(env.MAESTRO_SECRET_PREVIOUS);
+  if (raw === undefined) return [];
+  const secrets = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  if (secrets.some((secret) => secret.length < MIN_SECRET_LENGTH)) {
+    throw new ConfigError(
+      'MAESTRO_SECRET_PREVIOUS',
+      `must be a comma-separated list of secrets of at least ${MIN_SECRET_LENGTH} characters each`,
+    );
+  }
+  return secrets;
 }
 
 function graphqlLimits(env: Env): GraphQLLimitOverrides {

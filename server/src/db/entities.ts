@@ -1,3 +1,10 @@
+import {
+  ApiTokenEntity,
+  InviteEntity,
+  LoginThrottleEntity,
+  RefreshTokenEntity,
+  SetupTokenEntity,
+} from '../domain/auth/auth.entity.js';
 import { AuditEntryEntity } from '../domain/audit/audit.entity.js';
 import { EventEntity, EventStreamEntity } from '../domain/events/event.entity.js';
 import {
@@ -27,6 +34,7 @@ import {
   TaskSkillEntity,
 } from '../domain/task/task.entity.js';
 import { MemberEntity } from '../domain/user/member.entity.js';
+import { ProjectMemberEntity } from '../domain/user/project-member.entity.js';
 import { UserEntity } from '../domain/user/user.entity.js';
 import { WorkspaceEntity } from '../domain/workspace/workspace.entity.js';
 
@@ -58,4 +66,10 @@ export const ENTITIES = [
   ProjectContextFileVersionEntity,
   KnowledgeArtifactEntity,
   AuditEntryEntity,
+  ProjectMemberEntity,
+  RefreshTokenEntity,
+  ApiTokenEntity,
+  InviteEntity,
+  LoginThrottleEntity,
+  SetupTokenEntity,
 ];

@@ -1,6 +1,8 @@
+import DataLoader from 'dataloader';
 import type { Actor } from '../domain/access/actor.js';
 import type { Action } from '../domain/access/permissions.js';
-import type { Resource } from '../domain/access/authorizer.js';
+import type { Authorizer, Resource } from '../domain/access/authorizer.js';
+import type { MemberRole } from '../domain/access/permissions.js';
 import { DomainError, ErrorCode } from '../domain/common/errors.js';
 import type { NodeKind } from '../domain/common/public-id.js';
 import type { PhaseEntity, PlanEntity } from '../domain/plan/plan.entity.js';
@@ -24,16 +26,51 @@ function missing(kind: string, field: string): DomainError {
  * Ids arrive public and are decoded here; an unknown id is NOT_FOUND naming the field.
  */
 export class Access {
+  private readonly authorizer: Authorizer;
+  private visible: DataLoader<string, readonly string[] | null> | undefined;
+
   constructor(
     readonly actor: Actor,
     private readonly services: Services,
     private readonly loaders: Loaders,
-  ) {}
+  ) {
+    this.authorizer = services.authorizer.forRequest();
+  }
 
   /** Asks the authorizer; every root field must end up here (see authorization.ts). */
   async authorize(action: Action, resource: Resource): Promise<void> {
-    await this.services.authorizer.authorize(this.actor, action, resource);
+    await this.authorizer.authorize(this.actor, action, resource);
     markAuthorized();
+  }
+
+  /** The actor's role on a resource (after authorize() has let them in). */
+  roleOn(resource: Resource): Promise<MemberRole | undefined> {
+    return this.authorizer.roleOn(this.actor, resource);
+  }
+
+  /** The signed-in user, or UNAUTHENTICATED (API tokens act for no one here). */
+  requireUser(what: string): string {
+    if (this.actor.kind === 'user') return this.actor.userId;
+    if (this.actor.kind === 'anonymous') {
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, this.actor.reason ?? `sign in to ${what}`);
+    }
+    throw new DomainError(ErrorCode.FORBIDDEN, `only a signed-in person may ${what}`);
+  }
+
+  /**
+   * The projects of a workspace the actor may see: undefined for all of them, or the list for
+   * members whose scope is PROJECTS and for project-bound API tokens.
+   */
+  async visibleProjects(workspaceId: string): Promise<readonly string[] | undefined> {
+    const actor = this.actor;
+    if (actor.kind === 'token' && actor.projectId !== null) return [actor.projectId];
+    if (actor.kind !== 'user' && actor.kind !== 'token') return undefined;
+    const userId = actor.userId;
+    this.visible ??= new DataLoader<string, readonly string[] | null>(async (workspaceIds) => {
+      const found = await this.services.members.visibleProjects(userId, workspaceIds);
+      return workspaceIds.map((id) => found.get(id) ?? null);
+    });
+    return (await this.visible.load(workspaceId)) ?? undefined;
   }
 
   /** For fields that reveal nothing beyond the actor's own identity or an absence. */
@@ -50,6 +87,27 @@ export class Access {
     if (!workspace) throw missing('workspace', field);
     await this.authorize(action, { workspaceId: workspace.id });
     return workspace;
+  }
+
+  /**
+   * A workspace and, when `projectId` is given, one of its projects (a project of another
+   * workspace is BAD_USER_INPUT on projectId); the action is authorized on both.
+   */
+  async workspaceAndProject(
+    workspaceId: string,
+    projectId: string | null | undefined,
+    action: Action,
+  ): Promise<{ workspace: WorkspaceEntity; project: ProjectEntity | undefined }> {
+    const workspace = await this.workspace(workspaceId, action);
+    const project = projectId ? await this.project(projectId, action) : undefined;
+    if (project && project.workspaceId !== workspace.id) {
+      throw new DomainError(
+        ErrorCode.BAD_USER_INPUT,
+        'projectId: the project is in another workspace',
+        ['projectId'],
+      );
+    }
+    return { workspace, project };
   }
 
   async project(id: string, action: Action, field = 'projectId'): Promise<ProjectEntity> {

@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { userOf } from '../domain/access/actor.js';
+import { toPublicId } from '../domain/common/public-id.js';
 import type { GraphQLContext } from './context.js';
 
-/** Records an audit entry for the acting person, in the caller's transaction. */
+/**
+ * Records an audit entry for the acting person (or API token, named in the details), in the
+ * caller's transaction.
+ */
 export function auditAs(
   ctx: GraphQLContext,
   entry: {
@@ -15,8 +20,15 @@ export function auditAs(
     await ctx.services.audit.record(
       {
         ...entry,
-        actorKind: ctx.actor.kind === 'system' ? 'system' : ctx.actor.kind,
-        actorUserId: ctx.actor.kind === 'user' ? ctx.actor.userId : null,
+        details: {
+          ...entry.details,
+          ...(ctx.actor.kind === 'token'
+            ? { apiToken: toPublicId('ApiToken', ctx.actor.tokenId) }
+            : {}),
+        },
+        actorKind: ctx.actor.kind,
+        actorUserId: userOf(ctx.actor) ?? null,
+        address: ctx.client.address,
       },
       manager,
     );

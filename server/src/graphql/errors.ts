@@ -35,6 +35,7 @@ export function formatError(
       extensions: {
         code: original.code,
         ...(original.field ? { field: [...original.field] } : {}),
+        ...original.extensions,
       },
     };
   }

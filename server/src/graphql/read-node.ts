@@ -1,5 +1,7 @@
-import { badInput } from '../domain/common/errors.js';
+import { userOf } from '../domain/access/actor.js';
+import { badInput, DomainError, ErrorCode } from '../domain/common/errors.js';
 import { parsePublicId, type NodeKind } from '../domain/common/public-id.js';
+import { ApiTokenType, InviteType } from './auth/auth.type.js';
 import { type NodeInterface } from './common/node.type.js';
 import type { GraphQLContext } from './context.js';
 import { EventType } from './events/event.type.js';
@@ -44,16 +46,32 @@ export async function resolveNode(
       return row ? (await readProject(row.projectId), EventType.from(row)) : null;
     }
     case 'User': {
-      // A user is visible to whoever can see one of their memberships (from the Access issue);
-      // the local operator sees everyone.
+      // A user is visible to themself and to whoever shares a workspace with them.
       const row = await loaders.user.load(decoded.uuid);
       if (!row) return null;
-      const [membership] = await ctx.services.members.ofUser(row.id);
-      if (ctx.actor.kind === 'user' && ctx.actor.userId !== row.id) {
-        if (!membership) return null;
-        await readWorkspace(membership.workspaceId);
+      if (userOf(ctx.actor) === row.id || ctx.actor.kind === 'system') return UserType.from(row);
+      for (const membership of await ctx.services.members.ofUser(row.id)) {
+        const role = await access.roleOn({ workspaceId: membership.workspaceId });
+        if (role !== undefined) {
+          await readWorkspace(membership.workspaceId);
+          return UserType.from(row);
+        }
       }
-      return UserType.from(row);
+      throw new DomainError(ErrorCode.FORBIDDEN, 'you share no workspace with this user');
+    }
+    case 'Invite': {
+      const row = await ctx.services.invites.get(decoded.uuid);
+      return row
+        ? (await access.authorize('member.manage', { workspaceId: row.workspaceId }),
+          InviteType.from(row))
+        : null;
+    }
+    case 'ApiToken': {
+      const row = await ctx.services.apiTokens.get(decoded.uuid);
+      return row
+        ? (await access.authorize('apiToken.manage', { workspaceId: row.workspaceId }),
+          ApiTokenType.from(row))
+        : null;
     }
     case 'Member': {
       const row = await loaders.member.load(decoded.uuid);

@@ -2,6 +2,10 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ApiTokenResolver } from './auth/api-token.resolver.js';
+import { AuditEntryResolver } from './auth/audit.resolver.js';
+import { AuthResolver } from './auth/auth.resolver.js';
+import { InviteResolver } from './auth/invite.resolver.js';
 import { requireAuthorization } from './authorization.js';
 import { EventResolver } from './events/event.resolver.js';
 import { ContextFileResolver, ProjectKnowledgeResolver } from './knowledge/knowledge.resolver.js';
@@ -14,12 +18,22 @@ import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/s
 import { SkillResolver } from './skill/skill.resolver.js';
 import { TaskCommentResolver } from './task/comment.resolver.js';
 import { TaskResolver } from './task/task.resolver.js';
-import { MemberResolver, MemberSkillResolver, ViewerResolver } from './user/user.resolver.js';
+import {
+  MemberResolver,
+  MemberSkillResolver,
+  ProjectRoleResolver,
+  ViewerResolver,
+} from './user/user.resolver.js';
 import { WorkspaceResolver } from './workspace/workspace.resolver.js';
 
 export const RESOLVERS = [
   NodeResolver,
+  AuthResolver,
+  InviteResolver,
+  ApiTokenResolver,
+  AuditEntryResolver,
   ViewerResolver,
+  ProjectRoleResolver,
   WorkspaceResolver,
   MemberResolver,
   MemberSkillResolver,

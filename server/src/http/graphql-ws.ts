@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ANONYMOUS } from '../domain/access/actor.js';
+import { authenticate, type Credentials } from './authenticate.js';
+import { parseCookies } from './session-cookies.js';
 import type { Logger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Services } from '../services.js';
@@ -9,6 +13,19 @@ import { createContext } from '../graphql/context.js';
 import { formatErrors } from '../graphql/errors.js';
 import { checkOperation } from '../graphql/limits/checked-operation.js';
 import type { QueryLimits } from '../graphql/limits/query-limits.js';
+
+/** What graphql-ws keeps per socket (its `extra`), with ours added. */
+interface ConnectionExtra {
+  readonly socket: WebSocket;
+  readonly request: IncomingMessage;
+  connectionId?: string;
+  credentials?: Credentials;
+  expiry?: NodeJS.Timeout;
+}
+
+function stringParam(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
 
 export interface GraphQLWebSocket {
   readonly wss: WebSocketServer;
@@ -30,17 +47,58 @@ export function createGraphQLWebSocket(deps: {
   const server = useServer(
     {
       schema: deps.schema,
-      context: (ctx, id) => {
-        const requestId = `${(ctx.extra as { connectionId?: string }).connectionId ?? 'ws'}/${id}`;
-        return createContext(deps.services, deps.logger.child({ requestId }), requestId);
+      // Credentials are checked again for every operation, so a revoked API token or an
+      // access token past its expiry cannot start anything on an old socket.
+      context: async (ctx, id) => {
+        const extra = ctx.extra as ConnectionExtra;
+        const requestId = `${extra.connectionId ?? 'ws'}/${id}`;
+        const actor = extra.credentials
+          ? await authenticate(deps.services, extra.credentials)
+          : ANONYMOUS;
+        return createContext(deps.services, deps.logger.child({ requestId }), requestId, actor, {
+          client: { address: extra.request.socket.remoteAddress ?? null },
+        });
       },
-      onConnect: (ctx) => {
-        (ctx.extra as { connectionId?: string }).connectionId = randomUUID();
+      // connection_init must carry credentials: `authorization: "Bearer <token>"`, or (a
+      // browser) the session cookie of the upgrade request with `csrfToken`. Refused: 4403.
+      // An access token's socket is closed with 4403 when the token expires; the client
+      // reconnects with a fresh one.
+      onConnect: async (ctx) => {
+        const extra = ctx.extra as ConnectionExtra;
+        extra.connectionId = randomUUID();
+        const params = ctx.connectionParams ?? {};
+        const credentials = {
+          authorization: stringParam(params.authorization),
+          cookies: parseCookies(extra.request.headers.cookie),
+          csrfToken: stringParam(params.csrfToken),
+        };
+        const actor = await authenticate(deps.services, credentials);
+        if (actor.kind === 'anonymous') {
+          deps.logger.debug(
+            { connectionId: extra.connectionId, reason: actor.reason ?? 'no credentials' },
+            'ws connection refused',
+          );
+          return false;
+        }
+        extra.credentials = credentials;
+        if ((actor.kind === 'user' || actor.kind === 'token') && actor.expiresAt) {
+          const delay = Math.max(0, actor.expiresAt.getTime() - Date.now());
+          extra.expiry = setTimeout(
+            () => {
+              deps.logger.debug({ connectionId: extra.connectionId }, 'ws credentials expired');
+              extra.socket.close(4403, 'Forbidden: the access token expired');
+            },
+            Math.min(delay, 2 ** 31 - 1),
+          );
+          extra.expiry.unref();
+        }
         deps.metrics.websocketConnections.inc();
         return true;
       },
-      onClose: () => {
-        deps.metrics.websocketConnections.dec();
+      onClose: (ctx) => {
+        const extra = ctx.extra as ConnectionExtra;
+        if (extra.expiry) clearTimeout(extra.expiry);
+        if (extra.credentials) deps.metrics.websocketConnections.dec();
       },
       // Parses, validates and costs under the same limits as HTTP; a refusal is an error
       // message for this operation (the socket stays open) and nothing executes.

@@ -24,9 +24,11 @@ import { queryLimitsPlugin } from '../graphql/limits/limits.plugin.js';
 import { operationShapeRule } from '../graphql/limits/operation-shape.js';
 import { queryLimits, type QueryLimits } from '../graphql/limits/query-limits.js';
 import { formatTokenLimitError, parseOptions } from '../graphql/limits/token-limit.js';
+import { authenticate } from './authenticate.js';
 import { createGraphQLWebSocket } from './graphql-ws.js';
 import { healthHandler, readinessHandler, type ReadinessProbe } from './health.js';
 import { requestIdOf, requestLogging, requestMetrics } from './request-logging.js';
+import { CSRF_HEADER, parseCookies } from './session-cookies.js';
 
 export interface HttpServerDeps {
   readonly host: string;
@@ -38,6 +40,8 @@ export interface HttpServerDeps {
   readonly schema: GraphQLSchema;
   readonly probes: readonly ReadinessProbe[];
   readonly webHandler?: RequestHandler | undefined;
+  /** How many proxies in front of Studio to trust for the client address (0 = none). */
+  readonly trustProxy?: number;
   /** Token, depth, alias and cost limits overriding DEFAULT_QUERY_LIMITS (config.graphqlLimits). */
   readonly limits?: Partial<QueryLimits> | undefined;
 }
@@ -102,6 +106,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? 0);
   app.use(requestMetrics(metrics));
   app.use(requestLogging(logger));
   app.get('/healthz', healthHandler);
@@ -119,8 +124,24 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: ({ req }) =>
-        Promise.resolve(createContext(deps.services, req.log, req.id as string)),
+      context: async ({ req, res }) => {
+        const cookies = parseCookies(req.headers.cookie);
+        const csrfHeader = req.get(CSRF_HEADER);
+        const actor = await authenticate(deps.services, {
+          authorization: req.get('authorization'),
+          cookies,
+          csrfToken: csrfHeader,
+        });
+        return createContext(deps.services, req.log, req.id as string, actor, {
+          client: { address: req.ip ?? null },
+          http: {
+            cookies,
+            csrfHeader,
+            secure: req.secure,
+            setCookies: (values) => res.append('Set-Cookie', [...values]),
+          },
+        });
+      },
     }),
   );
   if (deps.webHandler) app.use(deps.webHandler);

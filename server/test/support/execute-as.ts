@@ -8,8 +8,9 @@ import type { TestServer } from './test-server.js';
 let schema: Promise<GraphQLSchema> | undefined;
 
 /**
- * Runs an operation against a test server's services as `actor`, in process. Until the Access
- * issue adds sign-in, this is how tests act as a user with a role.
+ * Runs an operation against a test server's services as `actor`, in process: for acting as any
+ * actor (a user, an API token, the system) without issuing credentials. Tests of the HTTP and
+ * WebSocket paths use real tokens instead (accessTokenFor, requestAs).
  */
 export async function executeAs(
   server: TestServer,

@@ -90,10 +90,15 @@ export class SubscriptionProbe<TData> {
 }
 
 /** A graphql-ws client on a real socket, failing fast instead of retrying. */
-export function createWsClient(wsUrl: string, onClosed?: (code: number) => void): Client {
+export function createWsClient(
+  wsUrl: string,
+  onClosed?: (code: number) => void,
+  connectionParams?: Record<string, unknown>,
+): Client {
   return createClient({
     url: wsUrl,
     webSocketImpl: WebSocket,
+    ...(connectionParams ? { connectionParams } : {}),
     retryAttempts: 0,
     lazy: true,
     on: onClosed ? { closed: (event) => onClosed((event as { code: number }).code) } : {},

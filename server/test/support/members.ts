@@ -16,8 +16,8 @@ export interface MemberRef {
 }
 
 /**
- * A user who is a member of `workspaceId` with `role`. Written straight to the database:
- * sign-up and invites arrive with the Access issue.
+ * A user who is a member of `workspaceId` with `role`, written straight to the database (no
+ * password: act as them with accessTokenFor or executeAs). Invite flows are tested through the API.
  */
 export async function addMember(
   server: TestServer,
@@ -47,4 +47,16 @@ export async function addMember(
     memberKey,
     userKey,
   };
+}
+
+/**
+ * An access token for a user, issued by the Studio's own session code (as a sign-in would):
+ * for acting over HTTP as a member added with addMember, who has no password.
+ */
+export async function accessTokenFor(server: TestServer, userKey: string): Promise<string> {
+  const user = await server.studio.database.dataSource.manager.findOneByOrFail(UserEntity, {
+    id: userKey,
+  });
+  const session = await server.studio.services.auth.startSession(user, { address: null }, 'api');
+  return session.accessToken;
 }

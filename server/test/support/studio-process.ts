@@ -60,6 +60,18 @@ export class StudioProcess {
     return url;
   }
 
+  /** The one-time first-run setup link from the terminal banner (a fresh data directory). */
+  async setupLink(timeoutMs = 10_000): Promise<string> {
+    return expectEventually(
+      () => {
+        const match = /(https?:\/\/\S+\/setup#token=\S+)/.exec(this.stderr);
+        if (!match?.[1]) throw new Error(`no setup link on stderr yet: ${this.stderr}`);
+        return match[1];
+      },
+      { timeoutMs },
+    );
+  }
+
   /** Structured log lines written so far. */
   logs(): Array<Record<string, unknown>> {
     return this.stdout

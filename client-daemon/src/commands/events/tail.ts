@@ -5,6 +5,8 @@ import type { EventFieldsFragment } from '../../generated/graphql.js';
 
 export interface TailOptions {
   readonly studio: string;
+  /** An API token or access token; undefined sends no credentials. */
+  readonly token: string | undefined;
   readonly projectId: string;
   readonly after: number | undefined;
   readonly limit: number | undefined;
@@ -14,12 +16,14 @@ export interface TailOptions {
   readonly signal: AbortSignal;
 }
 
-/** Exit codes (CONVENTIONS): 0 ok, 1 error, 2 cancelled. */
-export type TailExit = 0 | 1 | 2;
+/** Exit codes (CONVENTIONS): 0 ok, 1 error, 2 cancelled, 4 authentication. */
+export type TailExit = 0 | 1 | 2 | 4;
+
+const AUTHENTICATION_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
 /** Prints a project's events as they are committed; the engine behind `maestro events tail`. */
 export async function runEventsTail(options: TailOptions): Promise<TailExit> {
-  const client = new StudioClient(options.studio);
+  const client = new StudioClient(options.studio, options.token);
   const done = new AbortController();
   options.signal.addEventListener('abort', () => done.abort(), { once: true });
   let printed = 0;
@@ -47,7 +51,7 @@ export async function runEventsTail(options: TailOptions): Promise<TailExit> {
         ? `error: ${error.message}${error.code ? ` (${error.code})` : ''}`
         : `error: ${String(error)}`,
     );
-    return 1;
+    return error instanceof StudioError && AUTHENTICATION_CODES.has(error.code ?? '') ? 4 : 1;
   } finally {
     await client.close();
   }
@@ -64,7 +68,7 @@ export default class EventsTail extends Command {
     'Reconnects with backoff and resumes from the last event printed, so none is lost or repeated.';
 
   static override examples = [
-    '<%= config.bin %> events tail prj_0351IPqWADLLw0p4e4Y4JB',
+    'MAESTRO_TOKEN=mtk_… <%= config.bin %> events tail prj_0351IPqWADLLw0p4e4Y4JB',
     '<%= config.bin %> events tail prj_0351IPqWADLLw0p4e4Y4JB --after 0 --json | jq .type',
     '<%= config.bin %> events tail prj_0351IPqWADLLw0p4e4Y4JB --studio https://studio.example.com --limit 10',
   ];
@@ -78,6 +82,10 @@ export default class EventsTail extends Command {
       description: 'Studio base URL',
       env: 'MAESTRO_STUDIO_URL',
       default: 'http://127.0.0.1:4000',
+    }),
+    token: Flags.string({
+      description: 'An API token (mtk_…) or access token; created in Studio under API tokens',
+      env: 'MAESTRO_TOKEN',
     }),
     after: Flags.integer({
       description: 'Replay events after this sequence number first (0 = the whole log)',
@@ -95,6 +103,7 @@ export default class EventsTail extends Command {
     process.once('SIGTERM', onSignal);
     const code = await runEventsTail({
       studio: flags.studio,
+      token: flags.token,
       projectId: args.project,
       after: flags.after,
       limit: flags.limit,

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { ErrorCode } from '../common/errors.js';
-import { Authorizer } from './authorizer.js';
+import { Authorizer, type Membership } from './authorizer.js';
+import { ApiTokenScope } from './api-token-scope.js';
+import { MemberScope } from '../user/member.entity.js';
 import { ACTIONS, MemberRole, roleAllows, type Action } from './permissions.js';
 
 const roles = new Map<string, MemberRole>([
@@ -11,9 +13,27 @@ const roles = new Map<string, MemberRole>([
   ['developer', MemberRole.DEVELOPER],
   ['viewer', MemberRole.VIEWER],
 ]);
-const authorizer = new Authorizer((userId, workspaceId) =>
-  Promise.resolve(workspaceId === 'w1' ? roles.get(userId) : undefined),
-);
+/** Everyone in `roles` is a member of w1; `narrow` sees only project p1, as a lead. */
+const authorizer = new Authorizer((userId, workspaceIds) => {
+  const found = new Map<string, Membership>();
+  if (!workspaceIds.includes('w1')) return Promise.resolve(found);
+  if (userId === 'narrow') {
+    found.set('w1', {
+      role: MemberRole.VIEWER,
+      scope: MemberScope.PROJECTS,
+      projectRoles: new Map([['p1', MemberRole.LEAD]]),
+    });
+  }
+  const role = roles.get(userId);
+  if (role) {
+    found.set('w1', {
+      role,
+      scope: MemberScope.WORKSPACE,
+      projectRoles: new Map(userId === 'developer' ? [['p2', MemberRole.VIEWER]] : []),
+    });
+  }
+  return Promise.resolve(found);
+});
 
 async function outcome(userId: string, action: Action, workspaceId = 'w1'): Promise<string> {
   try {
@@ -91,12 +111,111 @@ describe('Authorizer', () => {
     ).rejects.toThrow('a developer may not task assign');
   });
 
-  test('the local operator and the system may do everything', async () => {
+  test('the system may do everything; anonymous callers nothing', async () => {
     for (const action of ACTIONS) {
-      await expect(authorizer.authorize({ kind: 'local' }, action, {})).resolves.toBeUndefined();
       await expect(
         authorizer.authorize({ kind: 'system', component: 'test' }, action, {}),
       ).resolves.toBeUndefined();
+      await expect(
+        authorizer.authorize(
+          { kind: 'anonymous', reason: 'the access token has expired' },
+          action,
+          {
+            workspaceId: 'w1',
+          },
+        ),
+      ).rejects.toMatchObject({
+        code: ErrorCode.UNAUTHENTICATED,
+        message: 'the access token has expired',
+      });
     }
+  });
+});
+
+describe('project membership', () => {
+  const as = (userId: string, action: Action, projectId?: string) =>
+    authorizer
+      .authorize({ kind: 'user', userId }, action, {
+        workspaceId: 'w1',
+        ...(projectId ? { projectId } : {}),
+      })
+      .then(() => 'allowed')
+      .catch((error: { message: string }) => error.message);
+
+  test('a project role replaces the workspace role inside its project', async () => {
+    expect(await as('narrow', 'plan.write', 'p1')).toBe('allowed');
+    expect(await as('developer', 'comment.write', 'p2')).toBe('a viewer may not comment write');
+    expect(await as('developer', 'comment.write', 'p3')).toBe('allowed');
+  });
+
+  test('members whose scope is PROJECTS see no other project', async () => {
+    expect(await as('narrow', 'workspace.read', 'p2')).toBe('you are not a member of this project');
+    expect(await as('narrow', 'workspace.read')).toBe('allowed');
+    expect(await as('narrow', 'plan.write')).toBe('a viewer may not plan write');
+  });
+});
+
+describe('API tokens', () => {
+  const token = (scopes: ApiTokenScope[], userId = 'admin', projectId: string | null = null) => ({
+    kind: 'token' as const,
+    tokenId: 't1',
+    userId,
+    workspaceId: 'w1',
+    projectId,
+    scopes: new Set(scopes),
+  });
+  const outcomeOf = (actor: ReturnType<typeof token>, action: Action, resource: object) =>
+    authorizer
+      .authorize(actor, action, resource)
+      .then(() => 'allowed')
+      .catch((error: { message: string }) => error.message);
+
+  test('need the scope of the action', async () => {
+    expect(
+      await outcomeOf(token([ApiTokenScope.READ]), 'workspace.read', { workspaceId: 'w1' }),
+    ).toBe('allowed');
+    expect(await outcomeOf(token([ApiTokenScope.READ]), 'plan.write', { workspaceId: 'w1' })).toBe(
+      'this API token lacks the WRITE scope needed to plan write',
+    );
+    expect(
+      await outcomeOf(token([ApiTokenScope.DISPATCH]), 'plan.transition', { workspaceId: 'w1' }),
+    ).toBe('allowed');
+  });
+
+  test('never manage people, tokens or the workspace', async () => {
+    const all = [ApiTokenScope.READ, ApiTokenScope.WRITE, ApiTokenScope.DISPATCH];
+    for (const action of [
+      'member.manage',
+      'apiToken.manage',
+      'workspace.delete',
+      'audit.read',
+    ] as const) {
+      expect(await outcomeOf(token(all, 'owner'), action, { workspaceId: 'w1' })).toMatch(
+        /^API tokens may not/,
+      );
+    }
+  });
+
+  test('act with at most their creator’s role, in their own workspace and project', async () => {
+    const all = [ApiTokenScope.READ, ApiTokenScope.WRITE, ApiTokenScope.DISPATCH];
+    expect(await outcomeOf(token(all, 'viewer'), 'plan.write', { workspaceId: 'w1' })).toBe(
+      'a viewer may not plan write',
+    );
+    expect(await outcomeOf(token(all, 'gone'), 'workspace.read', { workspaceId: 'w1' })).toBe(
+      'the API token’s creator is no longer a member of this workspace',
+    );
+    expect(await outcomeOf(token(all), 'workspace.read', { workspaceId: 'w2' })).toBe(
+      'this API token belongs to another workspace',
+    );
+    const bound = token(all, 'admin', 'p1');
+    expect(await outcomeOf(bound, 'plan.write', { workspaceId: 'w1', projectId: 'p1' })).toBe(
+      'allowed',
+    );
+    expect(await outcomeOf(bound, 'plan.write', { workspaceId: 'w1', projectId: 'p2' })).toBe(
+      'this API token is limited to another project',
+    );
+    expect(await outcomeOf(bound, 'skill.manage', { workspaceId: 'w1' })).toBe(
+      'this API token is limited to another project',
+    );
   });
 });

@@ -11,7 +11,7 @@ export class AuditEntryEntity {
   @Column('uuid', { nullable: true })
   workspaceId: string | null;
 
-  /** `local`, `user`, `system` or `token`. */
+  /** `anonymous`, `user`, `system` or `token`. */
   @Column('text')
   actorKind: string;
 
@@ -19,6 +19,11 @@ export class AuditEntryEntity {
   actorUserId: string | null;
 
   /** What happened, e.g. `member.role_changed`, `login.failed`. */
+  /** The account an account-level event is about (a sign-in, a refresh-token reuse). */
+  @Index('audit_entry_subject_idx')
+  @Column('uuid', { nullable: true })
+  subjectUserId: string | null;
+
   @Column('text')
   action: string;
 

@@ -5,8 +5,10 @@ import { AuditEntryEntity } from './audit.entity.js';
 
 export interface AuditRecord {
   readonly workspaceId: string | null;
-  readonly actorKind: 'local' | 'user' | 'system' | 'token';
+  readonly actorKind: 'anonymous' | 'user' | 'system' | 'token';
   readonly actorUserId?: string | null;
+  /** The account an account-level event is about. */
+  readonly subjectUserId?: string | null;
   readonly action: string;
   readonly target?: string | null;
   readonly details?: Record<string, unknown>;
@@ -24,6 +26,7 @@ export class AuditService {
       workspaceId: entry.workspaceId,
       actorKind: entry.actorKind,
       actorUserId: entry.actorUserId ?? null,
+      subjectUserId: entry.subjectUserId ?? null,
       action: entry.action,
       target: entry.target ?? null,
       details: entry.details ?? {},
@@ -33,10 +36,29 @@ export class AuditService {
     return row;
   }
 
-  page(workspaceId: string, request: PageRequest): Promise<Page<AuditEntryEntity>> {
-    const query = this.dataSource.manager
-      .createQueryBuilder(AuditEntryEntity, 'a')
-      .where('a.workspace_id = :workspaceId', { workspaceId });
-    return fetchPage(query, 'a', request);
+  /**
+   * A workspace's audit log, newest last: its own entries, and the account events (sign-ins,
+   * refresh-token reuse, password changes) of its current members. `actions` filters by name.
+   */
+  page(
+    workspaceId: string,
+    request: PageRequest,
+    actions?: readonly string[],
+  ): Promise<Page<AuditEntryEntity>> {
+    return fetchPage(this.log(workspaceId, actions), 'a', request);
+  }
+
+  count(workspaceId: string, actions?: readonly string[]): Promise<number> {
+    return this.log(workspaceId, actions).getCount();
+  }
+
+  private log(workspaceId: string, actions: readonly string[] | undefined) {
+    const query = this.dataSource.manager.createQueryBuilder(AuditEntryEntity, 'a').where(
+      `(a.workspace_id = :workspaceId OR (a.workspace_id IS NULL AND a.subject_user_id IN
+           (SELECT m.user_id FROM member m WHERE m.workspace_id = :workspaceId)))`,
+      { workspaceId },
+    );
+    if (actions && actions.length > 0) query.andWhere('a.action IN (:...actions)', { actions });
+    return query;
   }
 }

@@ -24,6 +24,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field: readonly string[] | undefined = undefined,
+    /** More for clients, in `extensions` (e.g. `retryAfterSeconds` with RATE_LIMITED). */
+    readonly extensions: Readonly<Record<string, unknown>> | undefined = undefined,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -40,4 +42,12 @@ export function notFound(what: string): DomainError {
 
 export function conflict(message: string, field?: string): DomainError {
   return new DomainError(ErrorCode.CONFLICT, message, field === undefined ? undefined : [field]);
+}
+
+export function rateLimited(message: string, retryAfterSeconds: number): DomainError {
+  return new DomainError(ErrorCode.RATE_LIMITED, message, undefined, { retryAfterSeconds });
+}
+
+export function unauthenticated(message: string): DomainError {
+  return new DomainError(ErrorCode.UNAUTHENTICATED, message);
 }

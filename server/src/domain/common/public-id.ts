@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   ContextFile: 'ctf',
   KnowledgeArtifact: 'kna',
   AuditEntry: 'aud',
+  Invite: 'inv',
+  ApiToken: 'atk',
 } as const;
 
 export type NodeKind = keyof typeof ID_PREFIXES;

@@ -35,10 +35,16 @@ export class ProjectRepository extends BaseRepository<ProjectEntity> {
     return rows.map((row) => row.id);
   }
 
-  pageInWorkspace(workspaceId: string, request: PageRequest): Promise<Page<ProjectEntity>> {
+  /** A page of a workspace's projects; with `only`, just those of them. */
+  pageInWorkspace(
+    workspaceId: string,
+    request: PageRequest,
+    only?: readonly string[],
+  ): Promise<Page<ProjectEntity>> {
     const query = this.dataSource.manager
       .createQueryBuilder(ProjectEntity, 'p')
       .where('p.workspace_id = :workspaceId', { workspaceId });
+    if (only) query.andWhere('p.id = ANY(:only)', { only: [...only] });
     return fetchPage(query, 'p', request);
   }
 

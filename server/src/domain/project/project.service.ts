@@ -169,8 +169,12 @@ export class ProjectService {
     return this.projects.findByIds(ids);
   }
 
-  listInWorkspace(workspaceId: string, request: PageRequest): Promise<Page<ProjectEntity>> {
-    return this.projects.pageInWorkspace(workspaceId, request);
+  listInWorkspace(
+    workspaceId: string,
+    request: PageRequest,
+    only?: readonly string[],
+  ): Promise<Page<ProjectEntity>> {
+    return this.projects.pageInWorkspace(workspaceId, request, only);
   }
 
   /** Running (ACTIVE or PAUSED) plans across a workspace's projects. */

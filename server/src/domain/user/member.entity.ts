@@ -12,6 +12,15 @@ import { MemberRole } from '../access/permissions.js';
 import { WorkspaceEntity } from '../workspace/workspace.entity.js';
 import { UserEntity } from './user.entity.js';
 
+/**
+ * What a member sees: every project of the workspace, or only the projects they hold a
+ * project membership of (members who joined through a project invite).
+ */
+export enum MemberScope {
+  WORKSPACE = 'WORKSPACE',
+  PROJECTS = 'PROJECTS',
+}
+
 /** A user's membership of a workspace, with their role. */
 @Entity('member')
 @Index('member_workspace_user_key', ['workspaceId', 'userId'], { unique: true })
@@ -36,6 +45,14 @@ export class MemberEntity {
 
   @Column({ type: 'enum', enum: MemberRole, enumName: 'member_role' })
   role: MemberRole;
+
+  @Column({
+    type: 'enum',
+    enum: MemberScope,
+    enumName: 'member_scope',
+    default: MemberScope.WORKSPACE,
+  })
+  scope: MemberScope;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { BaseRepository } from '../../db/base.repository.js';
+import type { Membership } from '../access/authorizer.js';
 import type { MemberRole } from '../access/permissions.js';
-import { MemberEntity } from './member.entity.js';
+import { MemberEntity, type MemberScope } from './member.entity.js';
 import { UserEntity } from './user.entity.js';
 
 export class UserRepository extends BaseRepository<UserEntity> {
@@ -15,9 +16,36 @@ export class MemberRepository extends BaseRepository<MemberEntity> {
     super(dataSource, MemberEntity);
   }
 
-  async roleOf(userId: string, workspaceId: string): Promise<MemberRole | undefined> {
-    const member = await this.dataSource.manager.findOneBy(MemberEntity, { userId, workspaceId });
-    return member?.role;
+  /** A user's memberships of several workspaces, with their project roles, in one query. */
+  async memberships(
+    userId: string,
+    workspaceIds: readonly string[],
+  ): Promise<Map<string, Membership>> {
+    const rows: {
+      workspace_id: string;
+      role: MemberRole;
+      scope: MemberScope;
+      project_id: string | null;
+      project_role: MemberRole | null;
+    }[] = await this.dataSource.query(
+      `SELECT m.workspace_id, m.role, m.scope, pm.project_id, pm.role AS project_role
+         FROM member m
+         LEFT JOIN project_member pm ON pm.member_id = m.id
+        WHERE m.user_id = $1 AND m.workspace_id = ANY($2::uuid[])`,
+      [userId, workspaceIds],
+    );
+    const found = new Map<string, Membership & { projectRoles: Map<string, MemberRole> }>();
+    for (const row of rows) {
+      let membership = found.get(row.workspace_id);
+      if (!membership) {
+        membership = { role: row.role, scope: row.scope, projectRoles: new Map() };
+        found.set(row.workspace_id, membership);
+      }
+      if (row.project_id && row.project_role) {
+        membership.projectRoles.set(row.project_id, row.project_role);
+      }
+    }
+    return found;
   }
 
   inWorkspace(workspaceId: string): Promise<MemberEntity[]> {
@@ -32,5 +60,27 @@ export class MemberRepository extends BaseRepository<MemberEntity> {
       where: { userId },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
+  }
+
+  /**
+   * For each workspace, the projects a user sees when that is not all of them (members whose
+   * scope is PROJECTS); absent from the map when they see every project (or are not a member,
+   * which authorization refuses separately). One query for any number of workspaces.
+   */
+  async visibleProjects(
+    userId: string,
+    workspaceIds: readonly string[],
+  ): Promise<Map<string, string[]>> {
+    const rows: { workspace_id: string; projects: string[] }[] = await this.dataSource.query(
+      `SELECT m.workspace_id,
+              coalesce(array_agg(pm.project_id) FILTER (WHERE pm.project_id IS NOT NULL), '{}') AS projects
+         FROM member m
+         LEFT JOIN project_member pm ON pm.member_id = m.id
+        WHERE m.user_id = $1 AND m.workspace_id = ANY($2::uuid[])
+          AND m.scope = 'PROJECTS' AND m.role NOT IN ('OWNER', 'ADMIN')
+        GROUP BY m.workspace_id`,
+      [userId, workspaceIds],
+    );
+    return new Map(rows.map((row) => [row.workspace_id, row.projects]));
   }
 }

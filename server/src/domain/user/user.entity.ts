@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** A person. Credentials arrive with the Access issue. */
+/** A person who signs in with an email and a password. */
 @Entity('user')
 export class UserEntity {
   @PrimaryColumn('uuid')
@@ -12,6 +12,10 @@ export class UserEntity {
 
   @Column('text')
   name: string;
+
+  /** scrypt hash (docs/api.md, "Authentication"); null for an account that cannot sign in. */
+  @Column('text', { nullable: true, select: true })
+  passwordHash: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -5,28 +5,36 @@ import { MemberRole } from '../access/permissions.js';
 import { MemberEntity } from '../user/member.entity.js';
 import { WorkspaceEntity } from './workspace.entity.js';
 
+/** Which workspaces a listing shows: a user's, optionally only one; all when empty. */
+export interface WorkspaceScope {
+  readonly userId?: string;
+  readonly workspaceId?: string;
+}
+
 export class WorkspaceRepository extends BaseRepository<WorkspaceEntity> {
   constructor(dataSource: DataSource) {
     super(dataSource, WorkspaceEntity);
   }
 
-  private visible(userId: string | undefined) {
+  private visible(scope: WorkspaceScope) {
     const query = this.dataSource.manager.createQueryBuilder(WorkspaceEntity, 'w');
-    if (userId) {
+    if (scope.userId) {
       query.where(
         'EXISTS (SELECT 1 FROM member m WHERE m.workspace_id = w.id AND m.user_id = :userId)',
-        { userId },
+        { userId: scope.userId },
       );
     }
+    if (scope.workspaceId)
+      query.andWhere('w.id = :workspaceId', { workspaceId: scope.workspaceId });
     return query;
   }
 
-  page(request: PageRequest, userId?: string): Promise<Page<WorkspaceEntity>> {
-    return fetchPage(this.visible(userId), 'w', request);
+  page(request: PageRequest, scope: WorkspaceScope): Promise<Page<WorkspaceEntity>> {
+    return fetchPage(this.visible(scope), 'w', request);
   }
 
-  count(userId?: string): Promise<number> {
-    return this.visible(userId).getCount();
+  count(scope: WorkspaceScope): Promise<number> {
+    return this.visible(scope).getCount();
   }
 
   async addOwner(

@@ -6,7 +6,7 @@ import { uuidv7 } from '../common/ids.js';
 import type { Transactions } from '../common/transactions.js';
 import { firstFreeSlug, requireName, requireSlug, slugify } from '../common/validation.js';
 import { WorkspaceEntity } from './workspace.entity.js';
-import type { WorkspaceRepository } from './workspace.repository.js';
+import type { WorkspaceRepository, WorkspaceScope } from './workspace.repository.js';
 
 export interface CreateWorkspace {
   readonly name: string;
@@ -94,13 +94,13 @@ export class WorkspaceService {
     return this.repository.findByIds(ids);
   }
 
-  /** Workspaces, all of them or (with `userId`) those the user is a member of. */
-  list(request: PageRequest, userId?: string): Promise<Page<WorkspaceEntity>> {
-    return this.repository.page(request, userId);
+  /** Workspaces, all of them or those a user is a member of (and, optionally, just one). */
+  list(request: PageRequest, scope: WorkspaceScope): Promise<Page<WorkspaceEntity>> {
+    return this.repository.page(request, scope);
   }
 
-  count(userId?: string): Promise<number> {
-    return this.repository.count(userId);
+  count(scope: WorkspaceScope): Promise<number> {
+    return this.repository.count(scope);
   }
 
   private async freeSlug(base: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MemberRole } from '../../domain/access/permissions.js';
 import { toPublicId } from '../../domain/common/public-id.js';
-import type { MemberEntity } from '../../domain/user/member.entity.js';
+import { MemberScope, type MemberEntity } from '../../domain/user/member.entity.js';
 import type { UserEntity } from '../../domain/user/user.entity.js';
 import { NodeInterface } from '../common/node.type.js';
 import { ProficiencyInput } from '../common/scalars.js';
@@ -13,11 +13,18 @@ registerEnumType(MemberRole, {
 });
 
 export enum ViewerKind {
-  /** A Studio without accounts: one local operator who may do everything. */
-  LOCAL = 'LOCAL',
+  /** No credentials (or credentials that did not verify). */
+  ANONYMOUS = 'ANONYMOUS',
   USER = 'USER',
+  /** An API token, acting for the user who created it. */
+  API_TOKEN = 'API_TOKEN',
 }
 registerEnumType(ViewerKind, { name: 'ViewerKind' });
+registerEnumType(MemberScope, {
+  name: 'MemberScope',
+  description:
+    'WORKSPACE: sees every project. PROJECTS: sees only the projects they hold a project role on.',
+});
 
 @ObjectType('User', { implements: NodeInterface })
 export class UserType extends NodeInterface {
@@ -51,6 +58,9 @@ export class MemberType extends NodeInterface {
   @Field(() => MemberRole)
   role: MemberRole;
 
+  @Field(() => MemberScope)
+  scope: MemberScope;
+
   @Field()
   createdAt: Date;
 
@@ -65,6 +75,7 @@ export class MemberType extends NodeInterface {
       userKey: entity.userId,
       workspaceKey: entity.workspaceId,
       role: entity.role,
+      scope: entity.scope,
       createdAt: entity.createdAt,
     });
   }
@@ -75,10 +86,61 @@ export class ViewerType {
   @Field(() => ViewerKind)
   kind: ViewerKind;
 
-  @Field(() => UserType, { nullable: true, description: 'Null for the local operator.' })
+  @Field(() => UserType, {
+    nullable: true,
+    description: 'The signed-in user, or the creator of the API token; null when anonymous.',
+  })
   user: UserType | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the credentials sent were not accepted (expired, revoked, …), when they were not.',
+  })
+  authenticationError: string | null;
+
   userKey: string | null;
+}
+
+@ObjectType('ProjectRole', { description: "A member's role on one project." })
+export class ProjectRoleType {
+  @Field(() => MemberRole)
+  role: MemberRole;
+
+  projectKey: string;
+}
+
+@InputType('UpdateMemberInput')
+export class UpdateMemberInput {
+  @Field(() => ID)
+  memberId: string;
+
+  @Field(() => MemberRole, { nullable: true })
+  role?: MemberRole | null;
+
+  @Field(() => MemberScope, { nullable: true })
+  scope?: MemberScope | null;
+}
+
+@InputType('RemoveMemberInput')
+export class RemoveMemberInput {
+  @Field(() => ID)
+  memberId: string;
+}
+
+@InputType('SetProjectRoleInput')
+export class SetProjectRoleInput {
+  @Field(() => ID)
+  memberId: string;
+
+  @Field(() => ID)
+  projectId: string;
+
+  @Field(() => MemberRole, {
+    nullable: true,
+    description: 'ARCHITECT, LEAD, DEVELOPER or VIEWER; null removes the project role.',
+  })
+  role?: MemberRole | null;
 }
 
 @ObjectType('MemberSkill', { description: "A member's proficiency in a skill." })

@@ -10,6 +10,14 @@ import { readNode } from '../read-node.js';
 import { auditAs } from '../audit.js';
 import { DeletePayload } from '../common/payloads.js';
 import { mutate } from '../errors.js';
+import {
+  ApiTokenConnection,
+  ApiTokenType,
+  AuditEntryConnection,
+  AuditEntryType,
+  InviteConnection,
+  InviteType,
+} from '../auth/auth.type.js';
 import { ProjectConnection, ProjectType } from '../project/project.type.js';
 import { SkillType } from '../skill/skill.type.js';
 import { MemberType } from '../user/user.type.js';
@@ -39,16 +47,24 @@ export class WorkspaceResolver {
     @Args() args: ConnectionArgs,
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<WorkspaceType>> {
-    // The list is scoped to the actor (a user sees the workspaces they are a member of).
+    // The list is scoped to the actor: a user sees the workspaces they are a member of, an
+    // API token the one it belongs to (while its creator is a member there).
+    const actor = ctx.actor;
+    if (actor.kind === 'anonymous') await ctx.access.authorize('workspace.read', {});
     ctx.access.public();
     const request = toPageRequest(args);
-    const userId = ctx.actor.kind === 'user' ? ctx.actor.userId : undefined;
-    const page = await ctx.services.workspaces.list(request, userId);
+    const scope =
+      actor.kind === 'user'
+        ? { userId: actor.userId }
+        : actor.kind === 'token'
+          ? { userId: actor.userId, workspaceId: actor.workspaceId }
+          : {};
+    const page = await ctx.services.workspaces.list(request, scope);
     return toConnection(
       page,
       request,
       (row) => WorkspaceType.from(row),
-      () => ctx.services.workspaces.count(userId),
+      () => ctx.services.workspaces.count(scope),
     );
   }
 
@@ -63,7 +79,7 @@ export class WorkspaceResolver {
       await ctx.access.authorize('workspace.create', {});
       return ctx.services.workspaces.create(
         { name: input.name, slug: input.slug ?? undefined },
-        ctx.actor.kind === 'user' ? ctx.actor.userId : undefined,
+        ctx.access.requireUser('create a workspace'),
       );
     });
     return { workspace: value ? WorkspaceType.from(value) : null, userErrors };
@@ -119,12 +135,80 @@ export class WorkspaceResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ConnectionShape<ProjectType>> {
     const request = toPageRequest(args);
-    const page = await ctx.services.projects.listInWorkspace(workspace.key, request);
+    // Members who see only some projects (and project-bound API tokens) get just those.
+    const only = await ctx.access.visibleProjects(workspace.key);
+    const page = await ctx.services.projects.listInWorkspace(workspace.key, request, only);
     return toConnection(
       page,
       request,
       (row) => ProjectType.from(row),
-      () => ctx.loaders.projectCountByWorkspace.load(workspace.key),
+      () =>
+        only
+          ? Promise.resolve(only.length)
+          : ctx.loaders.projectCountByWorkspace.load(workspace.key),
+    );
+  }
+
+  @FieldResolver(() => InviteConnection, {
+    description: 'Invites not yet used, revoked or expired, oldest first (admins and owners).',
+  })
+  async invites(
+    @Root() workspace: WorkspaceType,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<InviteType>> {
+    await ctx.access.authorize('member.manage', { workspaceId: workspace.key });
+    const request = toPageRequest(args);
+    const page = await ctx.services.invites.pending(workspace.key, request);
+    return toConnection(
+      page,
+      request,
+      (row) => InviteType.from(row),
+      () => ctx.services.invites.countPending(workspace.key),
+    );
+  }
+
+  @FieldResolver(() => ApiTokenConnection, {
+    description: 'API tokens, revoked ones included, oldest first (admins and owners).',
+  })
+  async apiTokens(
+    @Root() workspace: WorkspaceType,
+    @Args() args: ConnectionArgs,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<ApiTokenType>> {
+    await ctx.access.authorize('apiToken.manage', { workspaceId: workspace.key });
+    const request = toPageRequest(args);
+    const page = await ctx.services.apiTokens.page(workspace.key, request);
+    return toConnection(
+      page,
+      request,
+      (row) => ApiTokenType.from(row),
+      () => ctx.services.apiTokens.count(workspace.key),
+    );
+  }
+
+  @FieldResolver(() => AuditEntryConnection, {
+    description:
+      "Security events, oldest first: this workspace's, and its members' sign-ins, failed sign-ins and refresh-token reuse (admins and owners).",
+  })
+  async auditLog(
+    @Root() workspace: WorkspaceType,
+    @Args() args: ConnectionArgs,
+    @Arg('actions', () => [String], {
+      nullable: true,
+      description: 'Only these actions, e.g. ["login.failed", "refresh_token.reused"].',
+    })
+    actions: string[] | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ConnectionShape<AuditEntryType>> {
+    await ctx.access.authorize('audit.read', { workspaceId: workspace.key });
+    const request = toPageRequest(args);
+    const page = await ctx.services.audit.page(workspace.key, request, actions ?? undefined);
+    return toConnection(
+      page,
+      request,
+      (row) => AuditEntryType.from(row),
+      () => ctx.services.audit.count(workspace.key, actions ?? undefined),
     );
   }
 

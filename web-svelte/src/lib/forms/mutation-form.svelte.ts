@@ -1,4 +1,4 @@
-import { GraphQLRequestError } from '$lib/graphql/client';
+import { requestErrorMessage } from './request-error';
 import { groupUserErrors, noErrors, type FormErrors, type UserErrorLike } from './user-errors';
 
 /** What a create/update mutation returns: the record on success, userErrors otherwise. */
@@ -46,9 +46,7 @@ export abstract class MutationForm<TField extends string, TRecord> {
       this.reset();
       return outcome.record;
     } catch (error) {
-      const message =
-        error instanceof GraphQLRequestError ? error.message : 'Something went wrong; try again.';
-      this.errors = { fields: {}, form: [message] };
+      this.errors = { fields: {}, form: [requestErrorMessage(error)] };
       return undefined;
     } finally {
       this.submitting = false;

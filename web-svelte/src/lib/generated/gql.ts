@@ -21,6 +21,17 @@ type Documents = {
     "mutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    project {\n      ...ProjectFields\n      workspace {\n        id\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.CreateProjectDocument,
     "fragment ProjectFields on Project {\n  id\n  name\n  slug\n  remoteUrl\n  normalizedRemote\n  host\n  baseBranch\n  releaseMode\n  createdAt\n  updatedAt\n}": typeof types.ProjectFieldsFragmentDoc,
     "query Project($id: ID!) {\n  project(id: $id) {\n    ...ProjectFields\n    workspace {\n      id\n      name\n      slug\n    }\n  }\n}": typeof types.ProjectDocument,
+    "mutation AcceptInvite($input: AcceptInviteInput!) {\n  acceptInvite(input: $input) {\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.AcceptInviteDocument,
+    "mutation CompleteSetup($input: CompleteSetupInput!) {\n  completeSetup(input: $input) {\n    user {\n      ...SessionUser\n    }\n    workspace {\n      id\n      name\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.CompleteSetupDocument,
+    "query InvitePreview($token: String!) {\n  invitePreview(token: $token) {\n    kind\n    role\n    workspaceName\n    projectName\n    email\n    expiresAt\n  }\n}": typeof types.InvitePreviewDocument,
+    "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    user {\n      ...SessionUser\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.LoginDocument,
+    "mutation Logout($input: LogoutInput!) {\n  logout(input: $input) {\n    signedOut\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.LogoutDocument,
+    "mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.RefreshSessionDocument,
+    "fragment SessionTokens on AuthTokens {\n  accessTokenExpiresAt\n  csrfToken\n}": typeof types.SessionTokensFragmentDoc,
+    "fragment SessionUser on User {\n  id\n  name\n  email\n}": typeof types.SessionUserFragmentDoc,
+    "query SetupRequired {\n  setupRequired\n}": typeof types.SetupRequiredDocument,
+    "mutation SignUp($input: SignUpInput!) {\n  signUp(input: $input) {\n    user {\n      ...SessionUser\n    }\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.SignUpDocument,
+    "query Viewer {\n  viewer {\n    kind\n    authenticationError\n    user {\n      ...SessionUser\n    }\n    memberships {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n  }\n}": typeof types.ViewerDocument,
     "mutation CreateWorkspace($input: CreateWorkspaceInput!) {\n  createWorkspace(input: $input) {\n    workspace {\n      ...WorkspaceFields\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": typeof types.CreateWorkspaceDocument,
     "fragment WorkspaceFields on Workspace {\n  id\n  name\n  slug\n  createdAt\n  updatedAt\n}": typeof types.WorkspaceFieldsFragmentDoc,
     "query Workspace($id: ID!, $projectsFirst: Int = 50, $projectsAfter: String) {\n  workspace(id: $id) {\n    ...WorkspaceFields\n    projects(first: $projectsFirst, after: $projectsAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ProjectFields\n      }\n    }\n  }\n}": typeof types.WorkspaceDocument,
@@ -34,6 +45,17 @@ const documents: Documents = {
     "mutation CreateProject($input: CreateProjectInput!) {\n  createProject(input: $input) {\n    project {\n      ...ProjectFields\n      workspace {\n        id\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.CreateProjectDocument,
     "fragment ProjectFields on Project {\n  id\n  name\n  slug\n  remoteUrl\n  normalizedRemote\n  host\n  baseBranch\n  releaseMode\n  createdAt\n  updatedAt\n}": types.ProjectFieldsFragmentDoc,
     "query Project($id: ID!) {\n  project(id: $id) {\n    ...ProjectFields\n    workspace {\n      id\n      name\n      slug\n    }\n  }\n}": types.ProjectDocument,
+    "mutation AcceptInvite($input: AcceptInviteInput!) {\n  acceptInvite(input: $input) {\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.AcceptInviteDocument,
+    "mutation CompleteSetup($input: CompleteSetupInput!) {\n  completeSetup(input: $input) {\n    user {\n      ...SessionUser\n    }\n    workspace {\n      id\n      name\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.CompleteSetupDocument,
+    "query InvitePreview($token: String!) {\n  invitePreview(token: $token) {\n    kind\n    role\n    workspaceName\n    projectName\n    email\n    expiresAt\n  }\n}": types.InvitePreviewDocument,
+    "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    user {\n      ...SessionUser\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.LoginDocument,
+    "mutation Logout($input: LogoutInput!) {\n  logout(input: $input) {\n    signedOut\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.LogoutDocument,
+    "mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.RefreshSessionDocument,
+    "fragment SessionTokens on AuthTokens {\n  accessTokenExpiresAt\n  csrfToken\n}": types.SessionTokensFragmentDoc,
+    "fragment SessionUser on User {\n  id\n  name\n  email\n}": types.SessionUserFragmentDoc,
+    "query SetupRequired {\n  setupRequired\n}": types.SetupRequiredDocument,
+    "mutation SignUp($input: SignUpInput!) {\n  signUp(input: $input) {\n    user {\n      ...SessionUser\n    }\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.SignUpDocument,
+    "query Viewer {\n  viewer {\n    kind\n    authenticationError\n    user {\n      ...SessionUser\n    }\n    memberships {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n  }\n}": types.ViewerDocument,
     "mutation CreateWorkspace($input: CreateWorkspaceInput!) {\n  createWorkspace(input: $input) {\n    workspace {\n      ...WorkspaceFields\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}": types.CreateWorkspaceDocument,
     "fragment WorkspaceFields on Workspace {\n  id\n  name\n  slug\n  createdAt\n  updatedAt\n}": types.WorkspaceFieldsFragmentDoc,
     "query Workspace($id: ID!, $projectsFirst: Int = 50, $projectsAfter: String) {\n  workspace(id: $id) {\n    ...WorkspaceFields\n    projects(first: $projectsFirst, after: $projectsAfter) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        ...ProjectFields\n      }\n    }\n  }\n}": types.WorkspaceDocument,
@@ -82,6 +104,50 @@ export function graphql(source: "fragment ProjectFields on Project {\n  id\n  na
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "query Project($id: ID!) {\n  project(id: $id) {\n    ...ProjectFields\n    workspace {\n      id\n      name\n      slug\n    }\n  }\n}"): (typeof documents)["query Project($id: ID!) {\n  project(id: $id) {\n    ...ProjectFields\n    workspace {\n      id\n      name\n      slug\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation AcceptInvite($input: AcceptInviteInput!) {\n  acceptInvite(input: $input) {\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation AcceptInvite($input: AcceptInviteInput!) {\n  acceptInvite(input: $input) {\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation CompleteSetup($input: CompleteSetupInput!) {\n  completeSetup(input: $input) {\n    user {\n      ...SessionUser\n    }\n    workspace {\n      id\n      name\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation CompleteSetup($input: CompleteSetupInput!) {\n  completeSetup(input: $input) {\n    user {\n      ...SessionUser\n    }\n    workspace {\n      id\n      name\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query InvitePreview($token: String!) {\n  invitePreview(token: $token) {\n    kind\n    role\n    workspaceName\n    projectName\n    email\n    expiresAt\n  }\n}"): (typeof documents)["query InvitePreview($token: String!) {\n  invitePreview(token: $token) {\n    kind\n    role\n    workspaceName\n    projectName\n    email\n    expiresAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    user {\n      ...SessionUser\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation Login($input: LoginInput!) {\n  login(input: $input) {\n    user {\n      ...SessionUser\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation Logout($input: LogoutInput!) {\n  logout(input: $input) {\n    signedOut\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation Logout($input: LogoutInput!) {\n  logout(input: $input) {\n    signedOut\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation RefreshSession($input: RefreshSessionInput!) {\n  refreshSession(input: $input) {\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment SessionTokens on AuthTokens {\n  accessTokenExpiresAt\n  csrfToken\n}"): (typeof documents)["fragment SessionTokens on AuthTokens {\n  accessTokenExpiresAt\n  csrfToken\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment SessionUser on User {\n  id\n  name\n  email\n}"): (typeof documents)["fragment SessionUser on User {\n  id\n  name\n  email\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query SetupRequired {\n  setupRequired\n}"): (typeof documents)["query SetupRequired {\n  setupRequired\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation SignUp($input: SignUpInput!) {\n  signUp(input: $input) {\n    user {\n      ...SessionUser\n    }\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"): (typeof documents)["mutation SignUp($input: SignUpInput!) {\n  signUp(input: $input) {\n    user {\n      ...SessionUser\n    }\n    member {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n    tokens {\n      ...SessionTokens\n    }\n    userErrors {\n      field\n      message\n      code\n    }\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Viewer {\n  viewer {\n    kind\n    authenticationError\n    user {\n      ...SessionUser\n    }\n    memberships {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n  }\n}"): (typeof documents)["query Viewer {\n  viewer {\n    kind\n    authenticationError\n    user {\n      ...SessionUser\n    }\n    memberships {\n      id\n      role\n      workspace {\n        id\n        name\n      }\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,111 +1,59 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { getOperationAST, print, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
+import { signInAgain } from '$lib/auth/sign-in-redirect';
+import { csrfToken } from './csrf';
+import { accessTokenExpired, refreshSession } from './session';
+import {
+  GRAPHQL_PATH,
+  GraphQLRequestError,
+  post,
+  prepare,
+  type RequestOptions as TransportOptions,
+} from './transport';
 
 /**
  * The dashboard's only way to Studio: typed documents from `$lib/generated`, sent same-origin
- * to /graphql (HTTP for queries and mutations, graphql-ws for subscriptions).
+ * to /graphql (HTTP for queries and mutations, graphql-ws for subscriptions), signed in with
+ * the session cookies and the CSRF token (see docs/api.md, "Authentication").
  */
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH, GraphQLRequestError, type ClientErrorCode } from './transport';
 
-/** Codes this client assigns itself, next to the API's ErrorCode values. */
-export type ClientErrorCode =
-  'NETWORK_ERROR' | 'HTTP_ERROR' | 'INVALID_RESPONSE' | 'CONNECTION_CLOSED';
-
-/** A failed operation: `code` is the first error's `extensions.code` or a ClientErrorCode. */
-export class GraphQLRequestError extends Error {
-  override readonly name = 'GraphQLRequestError';
-  readonly code: string;
-  readonly status: number | undefined;
-  readonly errors: readonly GraphQLFormattedError[];
-
-  constructor(
-    message: string,
-    code: string,
-    details: { status?: number; errors?: readonly GraphQLFormattedError[]; cause?: unknown } = {},
-  ) {
-    super(message, { cause: details.cause });
-    this.code = code;
-    this.status = details.status;
-    this.errors = details.errors ?? [];
-  }
-
-  static fromErrors(
-    errors: readonly GraphQLFormattedError[],
-    status?: number,
-  ): GraphQLRequestError {
-    const first = errors[0];
-    const code = first?.extensions?.['code'];
-    return new GraphQLRequestError(
-      first?.message ?? 'The request failed',
-      typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR',
-      { errors, ...(status === undefined ? {} : { status }) },
-    );
-  }
+export interface RequestOptions extends TransportOptions {
+  /**
+   * What happens when the session cannot be refreshed: go to /login (the default), or only
+   * throw the UNAUTHENTICATED error (a page that must keep its URL fragment, e.g. an invite).
+   */
+  readonly onSessionLost?: 'redirect' | 'throw';
 }
 
-interface PreparedOperation {
-  readonly query: string;
-  readonly operationName: string | undefined;
-}
-
-const prepared = new WeakMap<DocumentNode, PreparedOperation>();
-
-function prepare(document: DocumentNode): PreparedOperation {
-  let operation = prepared.get(document);
-  if (!operation) {
-    operation = { query: print(document), operationName: getOperationAST(document)?.name?.value };
-    prepared.set(document, operation);
-  }
-  return operation;
-}
-
-export interface RequestOptions {
-  /** SvelteKit's `fetch` inside load functions; the global one otherwise. */
-  readonly fetch?: typeof fetch;
-  readonly signal?: AbortSignal;
-}
-
-interface GraphQLResponseBody {
-  data?: unknown;
-  errors?: GraphQLFormattedError[];
-}
-
-/** Runs a query or mutation and returns its `data`; throws GraphQLRequestError otherwise. */
+/**
+ * Runs a query or mutation and returns its `data`; throws GraphQLRequestError otherwise.
+ *
+ * When an operation that needs a signed-in caller comes back UNAUTHENTICATED (the access
+ * cookie expired), the session is refreshed once (single-flight, see `refreshSession`) and the
+ * operation sent again once. When the refresh fails the session is over: to /login.
+ */
 export async function request<TResult, TVariables>(
   document: TypedDocumentNode<TResult, TVariables>,
   variables: TVariables,
   options: RequestOptions = {},
 ): Promise<TResult> {
-  const { query, operationName } = prepare(document);
-  let response: Response;
+  const usedCsrf = csrfToken();
   try {
-    response = await (options.fetch ?? fetch)(GRAPHQL_PATH, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-      },
-      body: JSON.stringify({ query, variables, operationName }),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-  } catch (cause) {
-    if (options.signal?.aborted) throw cause;
-    throw new GraphQLRequestError('Studio could not be reached', 'NETWORK_ERROR', { cause });
+    return await post(document, variables, options);
+  } catch (error) {
+    if (!needsSignIn(error) || prepare(document).public) throw error;
+    if (!(await refreshSession(usedCsrf))) {
+      if (options.onSessionLost !== 'throw') signInAgain();
+      throw error;
+    }
   }
+  return post(document, variables, options);
+}
 
-  const body = (await response.json().catch(() => undefined)) as GraphQLResponseBody | undefined;
-  if (body?.errors?.length) throw GraphQLRequestError.fromErrors(body.errors, response.status);
-  if (!response.ok) {
-    const message = `Studio answered ${response.status} ${response.statusText}`.trim();
-    throw new GraphQLRequestError(message, 'HTTP_ERROR', { status: response.status });
-  }
-  if (body?.data === undefined || body.data === null) {
-    throw new GraphQLRequestError('Studio sent a response without data', 'INVALID_RESPONSE', {
-      status: response.status,
-    });
-  }
-  return body.data as TResult;
+function needsSignIn(error: unknown): error is GraphQLRequestError {
+  return error instanceof GraphQLRequestError && error.code === 'UNAUTHENTICATED';
 }
 
 /** The shared socket as one subscription sees it. */
@@ -129,22 +77,61 @@ function backOff(retries: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, delay));
 }
 
+/** How Studio refuses a socket's credentials, at connection_init or when the access token expires. */
+const CLOSE_FORBIDDEN = 4403;
+let lastCloseCode: number | undefined;
+/** The CSRF token the current (or last) socket was opened with. */
+let socketCsrf: string | undefined;
+
+function closeCode(event: unknown): number | undefined {
+  return typeof event === 'object' && event !== null && 'code' in event
+    ? Number(event.code)
+    : undefined;
+}
+
+/**
+ * Before each (re)connection: the session cookies go with the upgrade request, so a stale
+ * access token must be refreshed before the socket opens, not in connection_init. Refreshes
+ * when Studio closed the last socket with 4403 or this page knows the access token expired.
+ */
+async function freshCredentials(): Promise<void> {
+  const refused = lastCloseCode === CLOSE_FORBIDDEN;
+  lastCloseCode = undefined;
+  if (!refused && !accessTokenExpired()) return;
+  try {
+    if (!(await refreshSession(refused ? socketCsrf : undefined))) signInAgain();
+  } catch {
+    // Studio is unreachable: this attempt fails as well and is retried with back-off.
+  }
+}
+
 function graphqlWsClient(): Client {
   if (!wsClient) {
     wsClient = createClient({
-      url: () => {
+      url: async () => {
+        await freshCredentials();
         const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
         return `${scheme}//${location.host}${GRAPHQL_PATH}`;
+      },
+      // The browser sends the session cookie with the upgrade; connection_init repeats the
+      // CSRF token, without which Studio refuses the socket (4403).
+      connectionParams: () => {
+        socketCsrf = csrfToken();
+        return socketCsrf ? { csrfToken: socketCsrf } : {};
       },
       lazy: true,
       retryAttempts: Infinity,
       retryWait: backOff,
       // A refused connection reaches the client as an error event, not a close event, and the
-      // default retries close events only. Fatal close codes (4400, 4401, ...) still end it.
+      // default retries close events only. Fatal close codes (4400, 4401, ...) still end it;
+      // 4403 is retried, after a refresh (see freshCredentials).
       shouldRetry: () => true,
     });
     wsClient.on('connected', () => (socketConnected = true));
-    wsClient.on('closed', () => (socketConnected = false));
+    wsClient.on('closed', (event) => {
+      socketConnected = false;
+      lastCloseCode = closeCode(event);
+    });
   }
   return wsClient;
 }

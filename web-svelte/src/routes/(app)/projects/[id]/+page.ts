@@ -1,0 +1,17 @@
+import { ProjectDocument } from '$lib/generated/graphql';
+import { loadRecord } from '$lib/graphql/load';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ params, fetch, parent }) => {
+  // The (app) layout makes sure someone is signed in before this page asks for anything.
+  await parent();
+  return {
+    project: await loadRecord({
+      document: ProjectDocument,
+      variables: { id: params.id },
+      fetch,
+      pick: (data) => data.project,
+      notFound: `No project has the id “${params.id}”.`,
+    }),
+  };
+};
