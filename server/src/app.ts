@@ -25,6 +25,8 @@ export interface StudioOptions {
   readonly serveWeb?: boolean;
   /** Collect process metrics (default true; tests with several Studios turn it off). */
   readonly processMetrics?: boolean;
+  /** How often graphql-ws sockets opened with an API token re-check it (tests shorten it). */
+  readonly credentialRecheckMs?: number;
   /** Shows the first-run setup link to the operator (default: a banner on stderr). */
   readonly announceSetupLink?: (link: string) => void;
 }
@@ -106,6 +108,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       webHandler,
       limits: config.graphqlLimits,
       trustProxy: config.trustProxy,
+      credentialRecheckMs: options.credentialRecheckMs,
     });
     const host =
       http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;

@@ -1118,6 +1118,52 @@ describe('accounts and sessions', () => {
     }, 20_000);
   });
 
+  test('a socket opened with an API token is closed with 4403 once the token is revoked', async () => {
+    const quick = await startTestServer({
+      database: server.studio.database,
+      credentialRecheckMs: 100,
+    });
+    try {
+      const created = await ok<{ token: string; apiToken: { id: string } }>(
+        quick,
+        'createApiToken',
+        { workspaceId: quick.owner.workspaceId, name: `live-${random()}`, scopes: ['READ'] },
+        'token apiToken { id }',
+      );
+      const project = await quick.factory.project({
+        workspaceId: quick.owner.workspaceId,
+        remoteUrl: `https://github.com/acme/live-${random()}`,
+      });
+      const closes: number[] = [];
+      const client = createClient({
+        url: quick.wsUrl,
+        webSocketImpl: WebSocket,
+        retryAttempts: 0,
+        connectionParams: { authorization: `Bearer ${created.token}` },
+        on: { closed: (event) => closes.push((event as { code: number }).code) },
+      });
+      const seqs: number[] = [];
+      client.subscribe(
+        {
+          query: 'subscription($p: ID!) { projectEvents(projectId: $p, after: 0) { seq } }',
+          variables: { p: project.id },
+        },
+        {
+          next: (value) =>
+            seqs.push((value.data as { projectEvents: { seq: number } }).projectEvents.seq),
+          error: () => undefined,
+          complete: () => undefined,
+        },
+      );
+      await expectEventually(() => expect(seqs).toEqual([1]));
+      await ok(quick, 'revokeApiToken', { apiTokenId: created.apiToken.id }, 'apiToken { id }');
+      await expectEventually(() => expect(closes).toEqual([4403]));
+      await client.dispose();
+    } finally {
+      await quick.close();
+    }
+  });
+
   test('no password, token or secret ever appears in the logs', async () => {
     // Everything above went through this Studio: setup, logins, refreshes, invites, API
     // tokens, CLI invites, cookies. Run one more full flow, then search the whole log.

@@ -21,7 +21,11 @@ interface ConnectionExtra {
   connectionId?: string;
   credentials?: Credentials;
   expiry?: NodeJS.Timeout;
+  recheck?: NodeJS.Timeout;
 }
+
+/** How often a socket opened with an API token checks that the token still works. */
+const CREDENTIAL_RECHECK_MS = 60_000;
 
 function stringParam(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -41,6 +45,8 @@ export function createGraphQLWebSocket(deps: {
   metrics: Metrics;
   production: boolean;
   limits: QueryLimits;
+  /** Overrides CREDENTIAL_RECHECK_MS (tests). */
+  credentialRecheckMs?: number | undefined;
 }): GraphQLWebSocket {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   const format = { production: deps.production, logger: deps.logger };
@@ -92,12 +98,29 @@ export function createGraphQLWebSocket(deps: {
           );
           extra.expiry.unref();
         }
+        // API tokens do not expire by the clock: check them again now and then, so a
+        // revoked one (or one whose creator left) stops streaming too.
+        if (actor.kind === 'token') {
+          extra.recheck = setInterval(() => {
+            void authenticate(deps.services, credentials)
+              .then((again) => {
+                if (again.kind !== 'anonymous') return;
+                deps.logger.debug({ connectionId: extra.connectionId }, 'ws credentials revoked');
+                extra.socket.close(4403, 'Forbidden: the API token is no longer valid');
+              })
+              .catch((error: unknown) =>
+                deps.logger.warn({ err: error }, 'ws credential check failed'),
+              );
+          }, deps.credentialRecheckMs ?? CREDENTIAL_RECHECK_MS);
+          extra.recheck.unref();
+        }
         deps.metrics.websocketConnections.inc();
         return true;
       },
       onClose: (ctx) => {
         const extra = ctx.extra as ConnectionExtra;
         if (extra.expiry) clearTimeout(extra.expiry);
+        if (extra.recheck) clearInterval(extra.recheck);
         if (extra.credentials) deps.metrics.websocketConnections.dec();
       },
       // Parses, validates and costs under the same limits as HTTP; a refusal is an error

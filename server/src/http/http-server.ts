@@ -40,6 +40,8 @@ export interface HttpServerDeps {
   readonly schema: GraphQLSchema;
   readonly probes: readonly ReadinessProbe[];
   readonly webHandler?: RequestHandler | undefined;
+  /** How often sockets opened with an API token re-check it (default one minute; tests). */
+  readonly credentialRecheckMs?: number | undefined;
   /** How many proxies in front of Studio to trust for the client address (0 = none). */
   readonly trustProxy?: number;
   /** Token, depth, alias and cost limits overriding DEFAULT_QUERY_LIMITS (config.graphqlLimits). */
@@ -168,6 +170,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     metrics,
     production: deps.production,
     limits,
+    credentialRecheckMs: deps.credentialRecheckMs,
   });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
