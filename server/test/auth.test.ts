@@ -243,6 +243,120 @@ describe('accounts and sessions', () => {
     expect(refreshed.error?.message).toBe('the refresh token was revoked; sign in again');
   });
 
+  test('bad input to the account mutations names the field and creates nothing', async () => {
+    const setup = (input: Record<string, unknown>) =>
+      call(
+        server,
+        'completeSetup',
+        {
+          setupToken: 'mst_x',
+          email: 'a@example.test',
+          password: PASSWORD,
+          name: 'A',
+          workspaceName: 'W',
+          ...input,
+        },
+        'user { id }',
+      );
+    expect((await setup({ email: 'not-an-email' })).data?.userErrors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        field: ['email'],
+        message: 'email must be an email address like name@example.com',
+      },
+    ]);
+    expect((await setup({ password: 'short' })).data?.userErrors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        field: ['password'],
+        message: 'password must be at least 10 characters',
+      },
+    ]);
+    expect((await setup({ workspaceName: ' ' })).data?.userErrors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        field: ['workspaceName'],
+        message: 'workspaceName must not be empty',
+      },
+    ]);
+
+    const { token } = await ok<{ token: string }>(
+      server,
+      'createInvite',
+      { workspaceId: server.owner.workspaceId, role: 'VIEWER' },
+      'token',
+    );
+    const email = `bad-${random()}@example.test`;
+    const short = await call(
+      server,
+      'signUp',
+      { inviteToken: token, email, password: 'short', name: 'B' },
+      'user { id }',
+    );
+    expect(short.data?.userErrors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        field: ['password'],
+        message: 'password must be at least 10 characters',
+      },
+    ]);
+    const taken = await call(
+      server,
+      'signUp',
+      { inviteToken: token, email: server.owner.email, password: PASSWORD, name: 'B' },
+      'user { id }',
+    );
+    expect(taken.data?.userErrors).toEqual([
+      {
+        code: 'CONFLICT',
+        field: ['email'],
+        message: 'an account with this email already exists; sign in to accept',
+      },
+    ]);
+    // Neither attempt used the invite up.
+    const good = await call(
+      server,
+      'signUp',
+      { inviteToken: token, email, password: PASSWORD, name: 'B' },
+      'user { email }',
+    );
+    expect(good.data).toMatchObject({ user: { email }, userErrors: [] });
+
+    const member = await addMember(server, server.owner.workspaceId, MemberRole.DEVELOPER);
+    const project = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: `https://github.com/acme/pr-${random()}`,
+    });
+    const admin = await mutation(server, 'setProjectRole', {
+      memberId: member.memberId,
+      projectId: project.id,
+      role: 'ADMIN',
+    });
+    expect(admin.userErrors).toEqual([
+      {
+        code: 'BAD_USER_INPUT',
+        field: ['role'],
+        message: 'a project role is one of ARCHITECT, LEAD, DEVELOPER, VIEWER',
+      },
+    ]);
+    const none = await mutation(server, 'setProjectRole', {
+      memberId: member.memberId,
+      projectId: project.id,
+      role: null,
+    });
+    expect(none.userErrors).toEqual([
+      {
+        code: 'CONFLICT',
+        field: ['memberId'],
+        message: 'the member holds no role on this project',
+      },
+    ]);
+    const unknownRole = await server.request(
+      'mutation { updateMember(input: { memberId: "mem_0000000000000000000000", role: EMPEROR }) { member { id } } }',
+    );
+    expect(unknownRole.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   describe('JWT attacks are UNAUTHENTICATED', () => {
     const ownerSub = () => server.owner.userId;
     const key = () => deriveKey(server.studio.secret);
