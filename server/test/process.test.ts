@@ -159,6 +159,10 @@ describe('the Studio process', () => {
       const link = new URL(await studio.setupLink());
       expect(link.pathname).toBe('/setup');
       expect(JSON.stringify(studio.logs())).not.toContain(link.hash.slice('#token='.length));
+      const forged = await graphql(url, SETUP, {
+        input: { ...OWNER, setupToken: `mst_${'A'.repeat(43)}` },
+      });
+      expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       const setup = await graphql<{
         completeSetup: { workspace: { id: string }; tokens: { accessToken: string } };
       }>(url, SETUP, { input: { ...OWNER, setupToken: link.hash.slice('#token='.length) } });

@@ -1,3 +1,4 @@
+import { returning } from '../../db/returning.js';
 import { randomBytes, createHash } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../../logging/logger.js';
@@ -117,7 +118,8 @@ export class AuthService {
     const { user, workspace } = await this.transactions.run(async (tx) => {
       // One setup at a time, whichever replica it reaches.
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['maestro:setup']);
-      const deleted: unknown[] = await tx.manager.query(
+      const deleted: unknown[] = await returning(
+        tx.manager,
         'DELETE FROM setup_token WHERE token_hash = $1 AND expires_at > now() RETURNING id',
         [hashToken(input.setupToken)],
       );

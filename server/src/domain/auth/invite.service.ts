@@ -1,3 +1,4 @@
+import { returning } from '../../db/returning.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import { aRole, MemberRole, roleAtLeast } from '../access/permissions.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -414,7 +415,8 @@ export class InviteService {
     client: ClientInfo,
     details: Record<string, unknown>,
   ): Promise<void> {
-    const updated: unknown[] = await manager.query(
+    const updated: unknown[] = await returning(
+      manager,
       `UPDATE invite SET redeemed_at = now(), redeemed_by_id = $2
         WHERE id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL RETURNING id`,
       [invite.id, userId],
