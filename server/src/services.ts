@@ -26,6 +26,8 @@ import { TaskCommentRepository, TaskRepository } from './domain/task/task.reposi
 import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { MemberService } from './domain/user/member.service.js';
+import { RunQueue } from './domain/dispatch/run-queue.js';
+import { SessionRegistry } from './domain/dispatch/session-registry.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
 import { WorkspaceService } from './domain/workspace/workspace.service.js';
 import type { Logger } from './logging/logger.js';
@@ -45,6 +47,8 @@ export interface Services {
   readonly invites: InviteService;
   readonly apiTokens: ApiTokenService;
   readonly links: StudioLinks;
+  readonly queue: RunQueue;
+  readonly registry: SessionRegistry;
   readonly skills: SkillService;
   readonly plans: PlanService;
   readonly tasks: TaskService;
@@ -111,7 +115,22 @@ export function createServices(deps: {
     new LoginThrottle(dataSource, { ...DEFAULT_THROTTLE_LIMITS, ...deps.loginLimits }),
     deps.logger.child({ component: 'auth' }),
   );
+  const runs = new RunService(
+    new RunRepository(dataSource),
+    events,
+    deps.pubsub,
+    deps.logger.child({ component: 'runs' }),
+  );
+  const queue = new RunQueue(
+    dataSource,
+    transactions,
+    events,
+    runs,
+    deps.logger.child({ component: 'queue' }),
+  );
   return {
+    queue,
+    registry: new SessionRegistry(dataSource, transactions, events, skills, queue),
     authorizer: new Authorizer((userId, workspaceIds) => members.memberships(userId, workspaceIds)),
     auth,
     invites: new InviteService(dataSource, transactions, auth, keys, audit),
@@ -127,12 +146,7 @@ export function createServices(deps: {
     plans,
     tasks,
     sessions: new SessionService(dataSource),
-    runs: new RunService(
-      new RunRepository(dataSource),
-      events,
-      deps.pubsub,
-      deps.logger.child({ component: 'runs' }),
-    ),
+    runs,
     knowledge: new KnowledgeService(dataSource, events, transactions),
     audit,
     transactions,

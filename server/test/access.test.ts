@@ -15,7 +15,7 @@ import {
 import type { Client } from 'graphql-ws';
 import { buildSchema, Query, Resolver } from 'type-graphql';
 import { MemberRole, roleAllows, type Action } from '../src/domain/access/permissions.js';
-import { toPublicId } from '../src/domain/common/public-id.js';
+import { parsePublicIdOf, toPublicId } from '../src/domain/common/public-id.js';
 import { requireAuthorization, PUBLIC_FIELDS } from '../src/graphql/authorization.js';
 import { buildGraphQLSchema } from '../src/graphql/schema.js';
 import { addSession, queueRun } from './support/agents.js';
@@ -113,6 +113,20 @@ describe('the authorization matrix', () => {
           'invite { id }',
         )
       ).invite.id,
+    /** A live session of the caller's (the member who would have registered it). */
+    session: (caller?: MemberRef) =>
+      addSession(server, f.projectId, caller ? { memberKey: caller.memberKey } : {}),
+    /** A run claimed (lease 1) by a session of the caller's. */
+    claimed: async (caller?: MemberRef) => {
+      const sessionId = await fresh.session(caller);
+      const run = await queueRun(server, { projectId: f.projectId });
+      await server.studio.database.dataSource.query(
+        `UPDATE agent_run SET status = 'CLAIMED', session_id = $2, lease_version = 1,
+                lease_expires_at = now() + interval '90 seconds' WHERE id = $1`,
+        [run.id, parsePublicIdOf('AgentSession', sessionId)],
+      );
+      return toPublicId('Run', run.id);
+    },
     apiToken: async () =>
       (
         await ok<{ apiToken: { id: string } }>(
@@ -125,7 +139,7 @@ describe('the authorization matrix', () => {
   };
 
   /** Every workspace-scoped mutation: the action it needs and a harmless input. */
-  const MATRIX: Record<string, { action: Action; input: () => Input }> = {
+  const MATRIX: Record<string, { action: Action; input: (caller?: MemberRef) => Input }> = {
     updateWorkspace: {
       action: 'workspace.update',
       input: () => ({ workspaceId: f.workspaceId, name: 'Renamed' }),
@@ -250,6 +264,46 @@ describe('the authorization matrix', () => {
         scopes: ['READ'],
       }),
     },
+    registerSession: {
+      action: 'agent.run',
+      input: () => ({ projectId: f.projectId, role: 'WORKER', name: 'bot', machineId: 'box' }),
+    },
+    heartbeatSession: {
+      action: 'agent.run',
+      input: async (caller) => ({ sessionId: await fresh.session(caller) }),
+    },
+    endSession: {
+      action: 'agent.run',
+      input: async (caller) => ({ sessionId: await fresh.session(caller) }),
+    },
+    claimRun: {
+      action: 'agent.run',
+      input: async (caller) => ({ sessionId: await fresh.session(caller) }),
+    },
+    heartbeatRun: {
+      action: 'agent.run',
+      input: async (caller) => ({ runId: await fresh.claimed(caller), leaseVersion: 1 }),
+    },
+    appendRunOutput: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        chunks: [{ chunk: 'hello' }],
+      }),
+    },
+    completeRun: {
+      action: 'agent.run',
+      input: async (caller) => ({ runId: await fresh.claimed(caller), leaseVersion: 1 }),
+    },
+    failRun: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        reason: 'broke',
+      }),
+    },
     revokeApiToken: {
       action: 'apiToken.manage',
       input: async () => ({ apiTokenId: await fresh.apiToken() }),
@@ -353,10 +407,12 @@ describe('the authorization matrix', () => {
       const outcomes: string[] = [];
       const expected: string[] = [];
       for (const role of ROLES) {
-        outcomes.push(`own ${role}: ${await call(own.get(role)?.token, name, await row.input())}`);
+        outcomes.push(
+          `own ${role}: ${await call(own.get(role)?.token, name, await row.input(own.get(role)))}`,
+        );
         expected.push(`own ${role}: ${roleAllows(role, row.action) ? 'allowed' : 'FORBIDDEN'}`);
         outcomes.push(
-          `foreign ${role}: ${await call(foreign.get(role)?.token, name, await row.input())}`,
+          `foreign ${role}: ${await call(foreign.get(role)?.token, name, await row.input(foreign.get(role)))}`,
         );
         expected.push(`foreign ${role}: FORBIDDEN`);
       }

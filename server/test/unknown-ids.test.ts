@@ -16,6 +16,8 @@ const UNKNOWN = {
   comment: 'cmt_0000000000000000000000',
   invite: 'inv_0000000000000000000000',
   apiToken: 'atk_0000000000000000000000',
+  session: 'ses_0000000000000000000000',
+  run: 'run_0000000000000000000000',
 };
 
 describe('every mutation refuses ids that name nothing, and ids that are not ids', () => {
@@ -113,6 +115,23 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       input: () => ({ workspaceId: UNKNOWN.workspace, name: 'bot', scopes: ['READ'] }),
     },
     revokeApiToken: { field: 'apiTokenId', input: () => ({ apiTokenId: UNKNOWN.apiToken }) },
+    registerSession: {
+      field: 'projectId',
+      input: () => ({ projectId: UNKNOWN.project, role: 'WORKER', name: 'b', machineId: 'm' }),
+    },
+    heartbeatSession: { field: 'sessionId', input: () => ({ sessionId: UNKNOWN.session }) },
+    endSession: { field: 'sessionId', input: () => ({ sessionId: UNKNOWN.session }) },
+    claimRun: { field: 'sessionId', input: () => ({ sessionId: UNKNOWN.session }) },
+    heartbeatRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run, leaseVersion: 1 }) },
+    appendRunOutput: {
+      field: 'runId',
+      input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, chunks: [{ chunk: 'x' }] }),
+    },
+    completeRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run, leaseVersion: 1 }) },
+    failRun: {
+      field: 'runId',
+      input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, reason: 'x' }),
+    },
     updateMember: {
       field: 'memberId',
       input: () => ({ memberId: UNKNOWN.member, role: 'VIEWER' }),

@@ -7,6 +7,7 @@ import { AuditEntryResolver } from './auth/audit.resolver.js';
 import { AuthResolver } from './auth/auth.resolver.js';
 import { InviteResolver } from './auth/invite.resolver.js';
 import { requireAuthorization } from './authorization.js';
+import { DispatchResolver } from './dispatch/dispatch.resolver.js';
 import { EventResolver } from './events/event.resolver.js';
 import { ContextFileResolver, ProjectKnowledgeResolver } from './knowledge/knowledge.resolver.js';
 import { NodeResolver } from './node.resolver.js';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   AuthResolver,
   InviteResolver,
   ApiTokenResolver,
+  DispatchResolver,
   AuditEntryResolver,
   ViewerResolver,
   ProjectRoleResolver,

@@ -30,6 +30,8 @@ export async function addSession(
     skills?: Array<[string, number]>;
     heartbeatAgoMs?: number;
     ended?: boolean;
+    /** The member running it (a row key), as registerSession records it. */
+    memberKey?: string;
   } = {},
 ): Promise<string> {
   const manager = server.studio.database.dataSource.manager;
@@ -37,7 +39,7 @@ export async function addSession(
   await manager.insert(AgentSessionEntity, {
     id,
     projectId: key('Project', projectId),
-    memberId: null,
+    memberId: options.memberKey ?? null,
     name: options.name ?? `bot-${randomBytes(3).toString('hex')}`,
     role: options.role ?? SessionRole.WORKER,
     machineId: `machine-${randomBytes(4).toString('hex')}`,

@@ -64,6 +64,8 @@ export const ACTIONS = [
   'project.analyze',
   // connecting a machine with the CLI (a CLI invite for oneself)
   'cli.connect',
+  // running agents: registering sessions, claiming runs and reporting on them
+  'agent.run',
   // API tokens for bots and integrations
   'apiToken.manage',
   // reading the audit log
@@ -72,7 +74,13 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 const READ: readonly Action[] = ['workspace.read', 'workspace.create'];
-const DEVELOP: readonly Action[] = [...READ, 'comment.write', 'task.transition', 'cli.connect'];
+const DEVELOP: readonly Action[] = [
+  ...READ,
+  'comment.write',
+  'task.transition',
+  'cli.connect',
+  'agent.run',
+];
 const PLAN: readonly Action[] = [...DEVELOP, 'plan.write', 'plan.transition', 'task.assign'];
 
 export const PERMISSIONS: Readonly<Record<MemberRole, ReadonlySet<Action>>> = {
@@ -111,6 +119,7 @@ export const TOKEN_SCOPE_OF: Readonly<Record<Action, ApiTokenScope | null>> = {
   'comment.write': ApiTokenScope.WRITE,
   'project.analyze': ApiTokenScope.DISPATCH,
   'cli.connect': null,
+  'agent.run': ApiTokenScope.DISPATCH,
   'apiToken.manage': null,
   'audit.read': null,
 };

@@ -34,6 +34,15 @@ export const EVENT_TYPES = [
   'TaskCommentUpdated',
   'TaskCommentDeleted',
   'RunQueued',
+  'RunClaimed',
+  'RunStarted',
+  'RunSucceeded',
+  'RunFailed',
+  'RunReleased',
+  'RunLeaseExpired',
+  'SessionRegistered',
+  'SessionEnded',
+  'SessionTimedOut',
   'ContextFileUpdated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

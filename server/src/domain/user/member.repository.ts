@@ -83,4 +83,10 @@ export class MemberRepository extends BaseRepository<MemberEntity> {
     );
     return new Map(rows.map((row) => [row.workspace_id, row.projects]));
   }
+
+  async findByUser(userId: string, workspaceId: string): Promise<MemberEntity | undefined> {
+    return (
+      (await this.dataSource.manager.findOneBy(MemberEntity, { userId, workspaceId })) ?? undefined
+    );
+  }
 }

@@ -1,0 +1,300 @@
+import { returning } from '../../db/returning.js';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Logger } from '../../logging/logger.js';
+import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js';
+import { toPublicId } from '../common/public-id.js';
+import type { Transactions, Tx } from '../common/transactions.js';
+import { requireInteger } from '../common/validation.js';
+import type { EventLog } from '../events/event-log.service.js';
+import { AgentRunEntity } from '../run/run.entity.js';
+import type { OutputChunk, RunService } from '../run/run.service.js';
+import { FINISHED_RUN_STATUSES, RunStatus } from '../run/run.types.js';
+import type { AgentSessionEntity } from '../session/session.entity.js';
+import { isAlive } from '../session/session.service.js';
+
+/** How long a claim holds a run without a heartbeat. */
+export const LEASE_SECONDS = 90;
+
+/** What a daemon reports when a run ends. */
+export interface RunResult {
+  readonly exitCode?: number | null | undefined;
+  readonly summary?: string | null | undefined;
+  readonly model?: string | null | undefined;
+  readonly tokensIn?: number | undefined;
+  readonly tokensOut?: number | undefined;
+  readonly costUsd?: number | undefined;
+}
+
+const stale = (run: AgentRunEntity, leaseVersion: number) =>
+  new DomainError(
+    ErrorCode.STALE_LEASE,
+    `leaseVersion ${leaseVersion} is stale: run ${toPublicId('Run', run.id)} is at lease ${run.leaseVersion} (${run.status.toLowerCase()})`,
+    ['leaseVersion'],
+  );
+
+/** Raw rows of agent_run as RETURNING gives them, mapped onto the entity. */
+function toEntity(row: Record<string, unknown>): AgentRunEntity {
+  const camel = Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [
+      key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()),
+      value,
+    ]),
+  );
+  return Object.assign(new AgentRunEntity(), camel, { costUsd: Number(camel.costUsd ?? 0) });
+}
+
+/**
+ * The leased, fenced run queue (DESIGN §5). A session claims with one statement (FOR UPDATE
+ * SKIP LOCKED), which sets a 90 s lease and increments `leaseVersion`, the fencing token.
+ * Every later call carries that leaseVersion; a stale one is STALE_LEASE and changes nothing.
+ * Completion is idempotent per (run, leaseVersion).
+ */
+export class RunQueue {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
+    private readonly events: EventLog,
+    private readonly runs: RunService,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Claims the next run for a session: one targeted at it first, else the oldest untargeted
+   * run of its project whose task skills it holds at the task's required proficiency, and
+   * whose resume time (if paused) has come. Undefined when there is none.
+   */
+  async claim(session: AgentSessionEntity, runId?: string): Promise<AgentRunEntity | undefined> {
+    if (!isAlive(session)) {
+      throw conflict('the session has ended or timed out; register a new one', 'sessionId');
+    }
+    return this.transactions.run(async (tx) => {
+      const rows: Record<string, unknown>[] = await returning(
+        tx.manager,
+        `UPDATE agent_run r
+            SET status = 'CLAIMED', session_id = $1, lease_version = r.lease_version + 1,
+                lease_expires_at = now() + make_interval(secs => $3), resume_at = NULL,
+                updated_at = now()
+          WHERE r.id = (
+            SELECT c.id FROM agent_run c
+             WHERE c.project_id = $2 AND c.status = 'QUEUED'
+               AND (c.resume_at IS NULL OR c.resume_at <= now())
+               AND (c.target_session_id IS NULL OR c.target_session_id = $1)
+               AND ($4::uuid IS NULL OR c.id = $4::uuid)
+               AND NOT EXISTS (
+                 SELECT 1 FROM task_skill ts JOIN task t ON t.id = ts.task_id
+                  WHERE ts.task_id = c.task_id AND NOT EXISTS (
+                    SELECT 1 FROM session_skill ss
+                     WHERE ss.session_id = $1 AND ss.skill_id = ts.skill_id
+                       AND ss.proficiency >= t.required_proficiency))
+             ORDER BY (c.target_session_id IS NOT NULL) DESC, c.queued_at, c.id
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED)
+          RETURNING r.*`,
+        [session.id, session.projectId, LEASE_SECONDS, runId ?? null],
+      );
+      const row = rows[0];
+      if (!row) return undefined;
+      const run = toEntity(row);
+      await this.events.append(tx, run.projectId, 'RunClaimed', {
+        ...this.refs(run),
+        sessionId: toPublicId('AgentSession', session.id),
+        leaseVersion: run.leaseVersion,
+        attempt: run.attempt,
+      });
+      return run;
+    });
+  }
+
+  /** Extends the lease (and marks the run RUNNING on its first heartbeat). */
+  async heartbeat(run: AgentRunEntity, leaseVersion: number): Promise<AgentRunEntity> {
+    return this.transactions.run(async (tx) => {
+      return this.fenced(
+        tx,
+        run,
+        leaseVersion,
+        `status = 'RUNNING', lease_expires_at = now() + make_interval(secs => ${LEASE_SECONDS})`,
+      );
+    });
+  }
+
+  /** Appends output under the lease; the first output also marks the run RUNNING. */
+  async appendOutput(
+    run: AgentRunEntity,
+    leaseVersion: number,
+    chunks: readonly OutputChunk[],
+  ): Promise<{ run: AgentRunEntity; lastSeq: number }> {
+    return this.transactions.run(async (tx) => {
+      const updated = await this.fenced(tx, run, leaseVersion, `status = 'RUNNING'`);
+      const saved = await this.runs.appendOutput(tx, run.id, chunks);
+      return { run: updated, lastSeq: saved.at(-1)?.seq ?? updated.outputSeq };
+    });
+  }
+
+  async complete(
+    run: AgentRunEntity,
+    leaseVersion: number,
+    result: RunResult,
+  ): Promise<AgentRunEntity> {
+    return this.finish(run, leaseVersion, RunStatus.SUCCEEDED, result, null);
+  }
+
+  async fail(
+    run: AgentRunEntity,
+    leaseVersion: number,
+    reason: string,
+    result: RunResult,
+  ): Promise<AgentRunEntity> {
+    const text = reason.trim();
+    if (text === '') throw badInput('reason', 'reason must say why the run failed');
+    return this.finish(run, leaseVersion, RunStatus.FAILED, result, text.slice(0, 2000));
+  }
+
+  /**
+   * Gives the session's claimed and running runs back to the queue (the session ended): the
+   * attempt does not count, and the next claim fences this session out.
+   */
+  async releaseAll(tx: Tx, session: AgentSessionEntity): Promise<number> {
+    const rows: Record<string, unknown>[] = await returning(
+      tx.manager,
+      `UPDATE agent_run SET status = 'QUEUED', session_id = NULL, lease_expires_at = NULL,
+              target_session_id = NULL, updated_at = now()
+        WHERE session_id = $1 AND status IN ('CLAIMED', 'RUNNING')
+        RETURNING *`,
+      [session.id],
+    );
+    for (const row of rows) {
+      const run = toEntity(row);
+      await this.events.append(tx, run.projectId, 'RunReleased', {
+        ...this.refs(run),
+        sessionId: toPublicId('AgentSession', session.id),
+        reason: 'the session ended',
+      });
+    }
+    return rows.length;
+  }
+
+  private async finish(
+    run: AgentRunEntity,
+    leaseVersion: number,
+    status: RunStatus.SUCCEEDED | RunStatus.FAILED,
+    result: RunResult,
+    reason: string | null,
+  ): Promise<AgentRunEntity> {
+    const tokensIn = requireInteger('tokensIn', result.tokensIn ?? 0, 0, 2_000_000_000);
+    const tokensOut = requireInteger('tokensOut', result.tokensOut ?? 0, 0, 2_000_000_000);
+    const costUsd = result.costUsd ?? 0;
+    if (!Number.isFinite(costUsd) || costUsd < 0 || costUsd > 1_000_000) {
+      throw badInput('costUsd', 'costUsd must be a number from 0 to 1000000');
+    }
+    const exitCode =
+      result.exitCode === null || result.exitCode === undefined
+        ? null
+        : requireInteger('exitCode', result.exitCode, -1024, 1024);
+    return this.transactions.run(async (tx) => {
+      const rows: Record<string, unknown>[] = await returning(
+        tx.manager,
+        `UPDATE agent_run
+            SET status = $3, finished_at = now(), lease_expires_at = NULL, exit_code = $4,
+                exit_reason = $5, model = coalesce($6, model), tokens_in = $7,
+                tokens_out = $8, cost_usd = $9, updated_at = now()
+          WHERE id = $1 AND lease_version = $2 AND status IN ('CLAIMED', 'RUNNING')
+          RETURNING *`,
+        [
+          run.id,
+          leaseVersion,
+          status,
+          exitCode,
+          reason ?? result.summary?.slice(0, 2000) ?? null,
+          result.model ?? null,
+          tokensIn,
+          tokensOut,
+          costUsd,
+        ],
+      );
+      const row = rows[0];
+      if (!row) return this.alreadyFinished(tx.manager, run, leaseVersion, status);
+      const finished = toEntity(row);
+      await this.events.append(
+        tx,
+        finished.projectId,
+        status === RunStatus.SUCCEEDED ? 'RunSucceeded' : 'RunFailed',
+        {
+          ...this.refs(finished),
+          leaseVersion,
+          exitCode,
+          ...(reason ? { reason } : {}),
+          tokensIn,
+          tokensOut,
+        },
+      );
+      return finished;
+    });
+  }
+
+  /**
+   * A finish that changed nothing: the same outcome reported again under the same lease is
+   * answered with the run as it is (idempotent); anything else is stale or a conflict.
+   */
+  private async alreadyFinished(
+    manager: EntityManager,
+    run: AgentRunEntity,
+    leaseVersion: number,
+    status: RunStatus,
+  ): Promise<AgentRunEntity> {
+    const current = await manager.findOneBy(AgentRunEntity, { id: run.id });
+    if (!current) throw new DomainError(ErrorCode.NOT_FOUND, 'runId: no such run', ['runId']);
+    if (current.leaseVersion !== leaseVersion) throw stale(current, leaseVersion);
+    if (current.status === status) return current;
+    if (FINISHED_RUN_STATUSES.has(current.status)) {
+      throw conflict(
+        `the run already ended as ${current.status.toLowerCase()} under this lease`,
+        'runId',
+      );
+    }
+    throw stale(current, leaseVersion);
+  }
+
+  /**
+   * Updates a run only while `leaseVersion` holds its lease; STALE_LEASE otherwise. Emits
+   * RunStarted when this update is the one that took the run from CLAIMED to RUNNING.
+   */
+  private async fenced(
+    tx: Tx,
+    run: AgentRunEntity,
+    leaseVersion: number,
+    set: string,
+  ): Promise<AgentRunEntity> {
+    const rows: Record<string, unknown>[] = await returning(
+      tx.manager,
+      `WITH previous AS (
+         SELECT id, status FROM agent_run
+          WHERE id = $1 AND lease_version = $2 AND status IN ('CLAIMED', 'RUNNING')
+          FOR UPDATE)
+       UPDATE agent_run r SET ${set}, updated_at = now()
+         FROM previous
+        WHERE r.id = previous.id
+        RETURNING r.*, previous.status AS previous_status`,
+      [run.id, leaseVersion],
+    );
+    const row = rows[0];
+    if (!row) {
+      const current = await tx.manager.findOneBy(AgentRunEntity, { id: run.id });
+      throw stale(current ?? run, leaseVersion);
+    }
+    const { previous_status: previous, ...fields } = row;
+    const updated = toEntity(fields);
+    if (previous === RunStatus.CLAIMED && updated.status === RunStatus.RUNNING) {
+      await this.events.append(tx, updated.projectId, 'RunStarted', this.refs(updated));
+    }
+    return updated;
+  }
+
+  private refs(run: AgentRunEntity): Record<string, unknown> {
+    return {
+      runId: toPublicId('Run', run.id),
+      purpose: run.purpose,
+      ...(run.taskId ? { taskId: toPublicId('Task', run.taskId) } : {}),
+      ...(run.planId ? { planId: toPublicId('Plan', run.planId) } : {}),
+    };
+  }
+}

@@ -1,0 +1,163 @@
+import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { OutputStream } from '../../domain/run/run.entity.js';
+import { SessionRole } from '../../domain/session/session.entity.js';
+import { ProficiencyInput, SafeInt } from '../common/scalars.js';
+import { UserError } from '../common/user-error.type.js';
+import { AgentRunType } from '../run/run.type.js';
+import { AgentSessionType } from '../session/session.type.js';
+
+@InputType('SessionSkillInput')
+export class SessionSkillInput {
+  @Field({ description: 'The skill, by id (skl_…) or slug.' })
+  skill: string;
+
+  @Field(() => ProficiencyInput)
+  proficiency: string | number;
+}
+
+@InputType('RegisterSessionInput')
+export class RegisterSessionInput {
+  @Field(() => ID)
+  projectId: string;
+
+  @Field(() => SessionRole)
+  role: SessionRole;
+
+  @Field({ description: 'A name people recognise, e.g. the bot name.' })
+  name: string;
+
+  @Field({ description: 'The stable id of the machine (the daemon’s machine.id).' })
+  machineId: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'claude, codex, gemini, aider, openai, manual, …',
+  })
+  provider?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Ends with its connection; default false.' })
+  ephemeral?: boolean | null;
+
+  @Field(() => [SessionSkillInput], { nullable: true })
+  skills?: SessionSkillInput[] | null;
+}
+
+@InputType('HeartbeatSessionInput')
+export class HeartbeatSessionInput {
+  @Field(() => ID)
+  sessionId: string;
+}
+
+@InputType('EndSessionInput')
+export class EndSessionInput extends HeartbeatSessionInput {}
+
+@ObjectType('SessionPayload')
+export class SessionPayload {
+  @Field(() => AgentSessionType, { nullable: true })
+  session: AgentSessionType | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@InputType('ClaimRunInput')
+export class ClaimRunInput {
+  @Field(() => ID)
+  sessionId: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Claim this run (e.g. one pushed over sessionRuns); default: the next one.',
+  })
+  runId?: string | null;
+}
+
+@ObjectType('ClaimRunPayload')
+export class ClaimRunPayload {
+  @Field(() => AgentRunType, {
+    nullable: true,
+    description: 'Null when there is nothing to claim.',
+  })
+  run: AgentRunType | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The fencing token every later call on the run carries.',
+  })
+  leaseVersion: number | null;
+
+  @Field(() => Date, { nullable: true })
+  leaseExpiresAt: Date | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@InputType('HeartbeatRunInput')
+export class RunLeaseInput {
+  @Field(() => ID)
+  runId: string;
+
+  @Field(() => Int, { description: 'From claimRun; a stale one is STALE_LEASE.' })
+  leaseVersion: number;
+}
+
+@ObjectType('RunPayload')
+export class RunPayload {
+  @Field(() => AgentRunType, { nullable: true })
+  run: AgentRunType | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@InputType('RunOutputChunkInput')
+export class RunOutputChunkInput {
+  @Field(() => OutputStream, { nullable: true, description: 'Default STDOUT.' })
+  stream?: OutputStream | null;
+
+  @Field()
+  chunk: string;
+}
+
+@InputType('AppendRunOutputInput')
+export class AppendRunOutputInput extends RunLeaseInput {
+  @Field(() => [RunOutputChunkInput])
+  chunks: RunOutputChunkInput[];
+}
+
+@ObjectType('AppendRunOutputPayload')
+export class AppendRunOutputPayload extends RunPayload {
+  @Field(() => SafeInt, { nullable: true, description: 'The seq of the last chunk stored.' })
+  lastSeq: number | null;
+}
+
+@InputType('RunResultInput')
+export class RunResultInput extends RunLeaseInput {
+  @Field(() => Int, { nullable: true })
+  exitCode?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The model that did the work.' })
+  model?: string | null;
+
+  @Field(() => Int, { nullable: true })
+  tokensIn?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  tokensOut?: number | null;
+
+  @Field(() => Float, { nullable: true })
+  costUsd?: number | null;
+}
+
+@InputType('CompleteRunInput')
+export class CompleteRunInput extends RunResultInput {
+  @Field(() => String, { nullable: true, description: 'A short summary of what was done.' })
+  summary?: string | null;
+}
+
+@InputType('FailRunInput')
+export class FailRunInput extends RunResultInput {
+  @Field({ description: 'Why the run failed.' })
+  reason: string;
+}
