@@ -10,7 +10,6 @@
  */
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,8 +21,6 @@ import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { startStudio } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config/config.js';
 import type { Database } from '../server/src/db/database.js';
-import { openPostgres } from '../server/src/db/database.js';
-import { createPglite, openOnPglite } from '../server/src/db/embedded.js';
 import { toPublicId } from '../server/src/domain/common/public-id.js';
 import { AgentRunEntity } from '../server/src/domain/run/run.entity.js';
 import { RunPurpose, RunStatus } from '../server/src/domain/run/run.types.js';
@@ -36,6 +33,7 @@ import { createLogger } from '../server/src/logging/logger.js';
 import { InProcessPubSub } from '../server/src/pubsub/in-process.pubsub.js';
 import type { Services } from '../server/src/services.js';
 import { recordStatements } from '../server/test/support/sql-counter.js';
+import { openBenchDatabase } from './database.js';
 import { median, result, type BenchOptions } from './lib.js';
 
 const QUERY = `query Plan($id: ID!) {
@@ -56,32 +54,6 @@ const QUERY = `query Plan($id: ID!) {
 const TASKS = 200;
 const GOAL = 0.6;
 const LOAD = fileURLToPath(new URL('./load-generator.mjs', import.meta.url));
-
-async function openDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  const logger = createLogger('warn');
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    const pglite = await createPglite();
-    return {
-      database: await openOnPglite(pglite, logger, () => pglite.close()),
-      drop: () => Promise.resolve(),
-    };
-  }
-  const pg = (await import('pg')).default;
-  const name = `maestro_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    await client.query(sql).finally(() => client.end());
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    database: await openPostgres(target.toString(), logger),
-    drop: () => admin(`DROP DATABASE ${name} WITH (FORCE)`),
-  };
-}
 
 /** A plan of TASKS tasks in 4 phases, with skills, a chain of dependencies and claimed runs. */
 async function seed(
@@ -242,7 +214,7 @@ function load(
 
 export default async function graphqlRead(options: BenchOptions): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maestro-bench-read-'));
-  const { database, drop } = await openDatabase();
+  const { database, drop } = await openBenchDatabase();
   const logger = createLogger('silent');
   const studio = await startStudio({
     config: loadConfig({ PORT: '0', MAESTRO_SECRET: 'b'.repeat(40), MAESTRO_DATA_DIR: scratch }),

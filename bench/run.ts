@@ -10,6 +10,7 @@ const BENCHMARKS: Record<
 > = {
   startup: () => import('./startup.js'),
   'graphql-read': () => import('./graphql-read.js'),
+  dispatch: () => import('./dispatch.js'),
 };
 
 const args = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MemberRole } from '../src/domain/access/permissions.js';
 import { parsePublicIdOf, toPublicId } from '../src/domain/common/public-id.js';
@@ -87,6 +87,23 @@ describe('dispatch: sessions and the leased run queue', () => {
     );
   };
 
+  test('maestro_public_id() in SQL spells ids exactly as the server does', async () => {
+    const ids = [
+      '00000000-0000-0000-0000-000000000000',
+      'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      ...Array.from({ length: 50 }, () => crypto.randomUUID()),
+    ];
+    const rows: { id: string; public_id: string }[] = await server.studio.database.dataSource.query(
+      `SELECT id::text AS id, maestro_public_id('run', id) AS public_id FROM unnest($1::uuid[]) AS id`,
+      [ids],
+    );
+    expect(rows.map((row) => row.public_id)).toEqual(ids.map((id) => toPublicId('Run', id)));
+    const none: { public_id: string | null }[] = await server.studio.database.dataSource.query(
+      `SELECT maestro_public_id('run', NULL) AS public_id`,
+    );
+    expect(none[0]?.public_id).toBeNull();
+  });
+
   test('registerSession records skills, role and member, and emits SessionRegistered', async () => {
     const created = await ok<{ session: Record<string, unknown> }>(
       server,
@@ -168,9 +185,22 @@ describe('dispatch: sessions and the leased run queue', () => {
     expect(lease).toBeLessThanOrEqual(91_000);
     expect((await claim(sessionId)).run?.id).toBe(toPublicId('Run', open.id));
     const claimed = await eventsOf('RunClaimed');
-    expect(
-      claimed.filter((e) => e.payload.sessionId === sessionId).map((e) => e.payload.leaseVersion),
-    ).toEqual([1, 1]);
+    expect(claimed.filter((e) => e.payload.sessionId === sessionId).map((e) => e.payload)).toEqual([
+      {
+        runId: toPublicId('Run', targeted.id),
+        purpose: 'EXECUTION',
+        sessionId,
+        leaseVersion: 1,
+        attempt: 1,
+      },
+      {
+        runId: toPublicId('Run', open.id),
+        purpose: 'EXECUTION',
+        sessionId,
+        leaseVersion: 1,
+        attempt: 1,
+      },
+    ]);
   });
 
   test('a session claims only runs whose task skills it holds at the required proficiency', async () => {

@@ -2,6 +2,7 @@ import { Foundation1795243308180 } from './1795243308180-foundation.js';
 import { Access1795252416920 } from './1795252416920-access.js';
 import { Agents1795247657237 } from './1795247657237-agents.js';
 import { Planning1795246726577 } from './1795246726577-planning.js';
+import { PublicIdFunction1795260000000 } from './1795260000000-public-id-function.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   Planning1795246726577,
   Agents1795247657237,
   Access1795252416920,
+  PublicIdFunction1795260000000,
 ];

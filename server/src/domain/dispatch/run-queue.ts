@@ -2,7 +2,9 @@ import { returning } from '../../db/returning.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../../logging/logger.js';
 import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js';
+import { uuidv7 } from '../common/ids.js';
 import { toPublicId } from '../common/public-id.js';
+import { appendEventSql, toRecord } from '../events/event.repository.js';
 import type { Transactions, Tx } from '../common/transactions.js';
 import { requireInteger } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
@@ -67,10 +69,12 @@ export class RunQueue {
     if (!isAlive(session)) {
       throw conflict('the session has ended or timed out; register a new one', 'sessionId');
     }
-    return this.transactions.run(async (tx) => {
-      const rows: Record<string, unknown>[] = await returning(
-        tx.manager,
-        `UPDATE agent_run r
+    // One statement, committed on its own: the claim and its RunClaimed event. The project's
+    // event-stream row stays locked only while the statement runs, not across round trips.
+    const rows = await returning<Record<string, unknown>>(
+      this.dataSource.manager,
+      `WITH claimed AS (
+         UPDATE agent_run r
             SET status = 'CLAIMED', session_id = $1, lease_version = r.lease_version + 1,
                 lease_expires_at = now() + make_interval(secs => $3), resume_at = NULL,
                 updated_at = now()
@@ -89,20 +93,49 @@ export class RunQueue {
              ORDER BY (c.target_session_id IS NOT NULL) DESC, c.queued_at, c.id
              LIMIT 1
              FOR UPDATE SKIP LOCKED)
-          RETURNING r.*`,
-        [session.id, session.projectId, LEASE_SECONDS, runId ?? null],
-      );
-      const row = rows[0];
-      if (!row) return undefined;
-      const run = toEntity(row);
-      await this.events.append(tx, run.projectId, 'RunClaimed', {
-        ...this.refs(run),
-        sessionId: toPublicId('AgentSession', session.id),
-        leaseVersion: run.leaseVersion,
-        attempt: run.attempt,
-      });
-      return run;
-    });
+          -- the payload is built here, before the event stream is locked
+          RETURNING r.*, jsonb_strip_nulls(jsonb_build_object(
+            'runId', maestro_public_id('run', r.id), 'purpose', r.purpose,
+            'taskId', maestro_public_id('tsk', r.task_id),
+            'planId', maestro_public_id('pln', r.plan_id),
+            'sessionId', $6::text, 'leaseVersion', r.lease_version,
+            'attempt', r.attempt)) AS payload
+       ), ${appendEventSql('claimed', 'RunClaimed', 'claimed.payload', '$5::uuid')}
+       SELECT claimed.*, a.id AS event_id, a.seq AS event_seq, a.type AS event_type,
+              a.payload AS event_payload, a.occurred_at AS event_occurred_at
+         FROM claimed JOIN appended a ON a.project_id = claimed.project_id`,
+      [
+        session.id,
+        session.projectId,
+        LEASE_SECONDS,
+        runId ?? null,
+        uuidv7(),
+        toPublicId('AgentSession', session.id),
+      ],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const {
+      event_id,
+      event_seq,
+      event_type,
+      event_payload,
+      event_occurred_at,
+      payload: _payload,
+      ...fields
+    } = row;
+    const run = toEntity(fields);
+    await this.events.publish(
+      toRecord({
+        id: event_id as string,
+        project_id: run.projectId,
+        seq: String(event_seq),
+        type: event_type as string,
+        payload: event_payload as Record<string, unknown>,
+        occurred_at: event_occurred_at as Date,
+      }),
+    );
+    return run;
   }
 
   /** Extends the lease (and marks the run RUNNING on its first heartbeat). */

@@ -97,7 +97,11 @@ export class EventLog {
     }
   }
 
-  private async publish(event: EventRecord): Promise<void> {
+  /**
+   * Publishes an event written (and committed) by a statement of its own, outside append():
+   * for hot paths that change state and log the event in one statement (RunQueue.claim).
+   */
+  async publish(event: EventRecord): Promise<void> {
     this.metrics.eventsAppended.inc({ type: event.type });
     try {
       await this.pubsub.publish(projectEventsChannel(event.projectId), serializeEvent(event));

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventRecord } from './event.types.js';
 
-interface EventRow {
+export interface EventRow {
   id: string;
   project_id: string;
   seq: string;
@@ -10,7 +10,7 @@ interface EventRow {
   occurred_at: Date;
 }
 
-function toRecord(row: EventRow): EventRecord {
+export function toRecord(row: EventRow): EventRecord {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -19,6 +19,26 @@ function toRecord(row: EventRow): EventRecord {
     payload: row.payload,
     occurredAt: row.occurred_at,
   };
+}
+
+/**
+ * The WITH-clauses that append one event per row of the CTE `source` (which has a project_id
+ * column) inside a larger statement: the same sequence rule as append() — the project's
+ * stream row is locked, so seqs are gapless and in commit order — but no round trip while the
+ * lock is held when the statement commits on its own. Selects the event as `event_*` columns
+ * from a CTE named `appended`. `$id` is the parameter holding the new event's id.
+ */
+export function appendEventSql(source: string, type: string, payload: string, id: string): string {
+  return `next_seq AS (
+      INSERT INTO event_stream (project_id, last_seq) SELECT project_id, 1 FROM ${source}
+      ON CONFLICT (project_id) DO UPDATE SET last_seq = event_stream.last_seq + 1
+      RETURNING project_id, last_seq
+    ), appended AS (
+      INSERT INTO event (id, project_id, seq, type, payload, occurred_at)
+      SELECT ${id}, n.project_id, n.last_seq, '${type}', ${payload}, clock_timestamp()
+        FROM ${source} JOIN next_seq n ON n.project_id = ${source}.project_id
+      RETURNING id, project_id, seq, type, payload, occurred_at
+    )`;
 }
 
 export class EventRepository {
