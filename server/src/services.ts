@@ -7,7 +7,7 @@ import { InviteService } from './domain/auth/invite.service.js';
 import { StudioLinks } from './domain/auth/links.js';
 import { TokenKeys } from './domain/auth/jwt.js';
 import { DEFAULT_THROTTLE_LIMITS, LoginThrottle } from './domain/auth/login-throttle.js';
-import { Transactions } from './domain/common/transactions.js';
+import { Transactions, type Tx } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
 import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
@@ -26,6 +26,7 @@ import { TaskCommentRepository, TaskRepository } from './domain/task/task.reposi
 import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { MemberService } from './domain/user/member.service.js';
+import { Dispatcher } from './domain/dispatch/dispatcher.js';
 import { RunQueue } from './domain/dispatch/run-queue.js';
 import { SessionRegistry } from './domain/dispatch/session-registry.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
@@ -86,6 +87,14 @@ export function createServices(deps: {
   const taskRepository = new TaskRepository(dataSource);
   const planRepository = new PlanRepository(dataSource);
   const locks = new PlanLocks(planRepository);
+  const runs = new RunService(
+    new RunRepository(dataSource),
+    events,
+    deps.pubsub,
+    deps.logger.child({ component: 'runs' }),
+  );
+  const dispatcher = new Dispatcher(events, runs);
+  const dispatchReady = (tx: Tx, planId: string) => dispatcher.dispatchReady(tx, planId);
   const tasks = new TaskService(
     taskRepository,
     phaseRepository,
@@ -96,6 +105,7 @@ export function createServices(deps: {
     transactions,
     async (projectId, manager) =>
       (await projectRepository.findById(projectId, manager))?.workspaceId,
+    dispatchReady,
   );
   const plans = new PlanService(
     planRepository,
@@ -104,6 +114,7 @@ export function createServices(deps: {
     transactions,
     tasks,
     locks,
+    dispatchReady,
   );
   const audit = new AuditService(dataSource);
   const keys = new TokenKeys(deps.secret, deps.previousSecrets);
@@ -114,12 +125,6 @@ export function createServices(deps: {
     audit,
     new LoginThrottle(dataSource, { ...DEFAULT_THROTTLE_LIMITS, ...deps.loginLimits }),
     deps.logger.child({ component: 'auth' }),
-  );
-  const runs = new RunService(
-    new RunRepository(dataSource),
-    events,
-    deps.pubsub,
-    deps.logger.child({ component: 'runs' }),
   );
   const queue = new RunQueue(
     dataSource,

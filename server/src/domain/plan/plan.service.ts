@@ -48,6 +48,8 @@ export class PlanService {
     private readonly transactions: Transactions,
     private readonly tasks: PlanTaskChecks,
     private readonly locks: PlanLocks,
+    /** Dispatches the plan's ready tasks (the dispatcher), in the caller's transaction. */
+    private readonly dispatchReady: (tx: Tx, planId: string) => Promise<unknown>,
   ) {}
 
   get(id: string): Promise<PlanEntity | undefined> {
@@ -164,6 +166,8 @@ export class PlanService {
         ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
         ...(plan.branch ? { branch: plan.branch } : {}),
       });
+      // Activation and resumption hand out the ready tasks.
+      if (to === PlanStatus.ACTIVE) await this.dispatchReady(tx, plan.id);
       return saved;
     });
   }

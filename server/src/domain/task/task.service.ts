@@ -22,6 +22,7 @@ import {
   TaskPriority,
   TaskStatus,
   TaskType,
+  RESOLVED_TASK_STATUSES,
 } from './task-lifecycle.js';
 import { TaskEntity, type TaskDependencyEntity, type TaskSkillEntity } from './task.entity.js';
 import type { TaskFilter, TaskRepository } from './task.repository.js';
@@ -62,6 +63,8 @@ export class TaskService implements PlanTaskChecks {
       projectId: string,
       manager?: EntityManager,
     ) => Promise<string | undefined>,
+    /** Dispatches the plan's tasks that became ready (the dispatcher), in the caller's tx. */
+    private readonly dispatchReady: (tx: Tx, planId: string) => Promise<unknown>,
   ) {}
 
   // ---- reads ----------------------------------------------------------------------------
@@ -336,6 +339,8 @@ export class TaskService implements PlanTaskChecks {
         to,
         ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
       });
+      // A resolved task may unblock its dependents (and its sequential siblings).
+      if (RESOLVED_TASK_STATUSES.has(to)) await this.dispatchReady(tx, plan.id);
       return saved;
     });
   }

@@ -1,0 +1,246 @@
+import type { EntityManager } from 'typeorm';
+import { toPublicId } from '../common/public-id.js';
+import type { Tx } from '../common/transactions.js';
+import type { EventLog } from '../events/event-log.service.js';
+import type { DispatchReason } from '../run/run.entity.js';
+import type { RunService } from '../run/run.service.js';
+import { RunPurpose } from '../run/run.types.js';
+import { SESSION_TIMEOUT_MS } from '../session/session.service.js';
+import { TASK_LIFECYCLE, TaskStatus } from '../task/task-lifecycle.js';
+
+/** The rule every dispatchReason names (docs/dispatch.md, "Skill matching"). */
+export const SCORING_RULE =
+  'eligible: alive and holding every task skill at ≥ its required proficiency; ' +
+  'score: the mean proficiency over the task skills (0 without skills); ' +
+  'idle sessions first, then highest score, then the longest idle, then the oldest session';
+
+/** A session as the dispatcher weighs it. */
+export interface Candidate {
+  readonly id: string;
+  readonly name: string;
+  /** Runs it holds now (CLAIMED or RUNNING). */
+  readonly inFlight: number;
+  /** When it last claimed a run (null: never). */
+  readonly lastClaimAt: Date | null;
+  readonly createdAt: Date;
+  /** Its proficiency per skill id. */
+  readonly skills: ReadonlyMap<string, number>;
+}
+
+export interface TaskNeeds {
+  readonly skillIds: readonly string[];
+  readonly requiredProficiency: number;
+}
+
+/**
+ * Weighs candidates for a task by SCORING_RULE. Returns the winner (an idle eligible session;
+ * undefined when there is none, and the run stays open to any eligible session) and the
+ * reason, with every candidate, its score and why it lost.
+ */
+export function chooseSession(
+  candidates: readonly Candidate[],
+  needs: TaskNeeds,
+): { winner: Candidate | undefined; reason: DispatchReason } {
+  const weighed = candidates.map((candidate) => {
+    const missing = needs.skillIds.filter(
+      (skill) => (candidate.skills.get(skill) ?? 0) < needs.requiredProficiency,
+    );
+    const score =
+      missing.length > 0
+        ? null
+        : needs.skillIds.length === 0
+          ? 0
+          : needs.skillIds.reduce((sum, skill) => sum + (candidate.skills.get(skill) ?? 0), 0) /
+            needs.skillIds.length;
+    return { candidate, missing, score };
+  });
+  const ranked = weighed
+    .filter((entry) => entry.score !== null && entry.candidate.inFlight === 0)
+    .sort(
+      (a, b) =>
+        (b.score ?? 0) - (a.score ?? 0) ||
+        (a.candidate.lastClaimAt?.getTime() ?? 0) - (b.candidate.lastClaimAt?.getTime() ?? 0) ||
+        a.candidate.createdAt.getTime() - b.candidate.createdAt.getTime() ||
+        a.candidate.id.localeCompare(b.candidate.id),
+    );
+  const winner = ranked[0]?.candidate;
+  const noteOf = (entry: (typeof weighed)[number]): string => {
+    if (entry.score === null) {
+      return `lacks ${entry.missing.length} skill(s) at proficiency ${needs.requiredProficiency}`;
+    }
+    if (entry.candidate.inFlight > 0) return `busy with ${entry.candidate.inFlight} run(s)`;
+    if (entry.candidate === winner) return 'chosen';
+    return `ranked ${ranked.findIndex((r) => r.candidate === entry.candidate) + 1} of ${ranked.length}`;
+  };
+  const eligible = weighed.filter((entry) => entry.score !== null).length;
+  return {
+    winner,
+    reason: {
+      rule: SCORING_RULE,
+      candidates: weighed.map((entry) => ({
+        sessionId: toPublicId('AgentSession', entry.candidate.id),
+        name: entry.candidate.name,
+        eligible: entry.score !== null,
+        score: entry.score,
+        note: noteOf(entry),
+      })),
+      winner: winner ? toPublicId('AgentSession', winner.id) : null,
+      explanation: winner
+        ? `${winner.name} is idle and ranks first of ${ranked.length} idle eligible session(s)`
+        : eligible > 0
+          ? `all ${eligible} eligible session(s) are busy: the run is open to the first to claim it`
+          : `no connected session holds the task's skills: the run waits for one that does`,
+    },
+  };
+}
+
+interface ReadyRow {
+  id: string;
+  title: string;
+  required_proficiency: number;
+  skill_ids: string[];
+}
+
+/**
+ * Turns ready tasks into runs (DESIGN §4: a task is ready when its plan is active, it is DRAFT,
+ * and every dependency is MERGED or COMPLETED). Called in the transaction that made tasks
+ * ready — a plan's activation or resumption, a task's resolution — under the plan's row lock,
+ * so two resolutions committing together cannot both miss a dependent. A task that may not
+ * run in parallel waits while a sibling (same phase and parent) is in flight, and its siblings
+ * wait while it is.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly events: EventLog,
+    private readonly runs: RunService,
+  ) {}
+
+  async dispatchReady(tx: Tx, planId: string): Promise<number> {
+    const manager = tx.manager;
+    const plans: { project_id: string; status: string }[] = await manager.query(
+      'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
+      [planId],
+    );
+    const plan = plans[0];
+    if (!plan || plan.status !== 'ACTIVE') return 0;
+    const ready = await this.readyTasks(manager, planId);
+    if (ready.length === 0) return 0;
+    const candidates = await this.candidates(manager, plan.project_id);
+    let dispatched = 0;
+    for (const task of ready) {
+      const { winner, reason } = chooseSession(candidates, {
+        skillIds: task.skill_ids,
+        requiredProficiency: task.required_proficiency,
+      });
+      TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
+      await manager.query(
+        `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
+        [task.id],
+      );
+      await this.events.append(tx, plan.project_id, 'TaskStatusChanged', {
+        taskId: toPublicId('Task', task.id),
+        from: TaskStatus.DRAFT,
+        to: TaskStatus.DISPATCHED,
+      });
+      await this.runs.enqueue(tx, {
+        projectId: plan.project_id,
+        planId,
+        taskId: task.id,
+        purpose: RunPurpose.EXECUTION,
+        targetSessionId: winner?.id ?? null,
+        dispatchReason: reason,
+      });
+      if (winner) {
+        // The winner is no longer idle for the next task of this pass.
+        const index = candidates.indexOf(winner);
+        candidates[index] = { ...winner, inFlight: winner.inFlight + 1 };
+      }
+      dispatched++;
+    }
+    return dispatched;
+  }
+
+  /** Ready tasks in plan order, minus those held back by a sequential sibling. */
+  private async readyTasks(manager: EntityManager, planId: string): Promise<ReadyRow[]> {
+    return manager
+      .query(
+        `SELECT t.id, t.title, t.required_proficiency,
+              coalesce(array_agg(ts.skill_id) FILTER (WHERE ts.skill_id IS NOT NULL), '{}') AS skill_ids
+         FROM task t
+         JOIN phase ph ON ph.id = t.phase_id
+         LEFT JOIN task_skill ts ON ts.task_id = t.id
+        WHERE t.plan_id = $1 AND t.status = 'DRAFT'
+          AND NOT EXISTS (
+            SELECT 1 FROM task_dependency d JOIN task dep ON dep.id = d.depends_on_task_id
+             WHERE d.task_id = t.id AND dep.status NOT IN ('MERGED', 'COMPLETED'))
+          AND NOT EXISTS (
+            SELECT 1 FROM task s
+             WHERE s.phase_id = t.phase_id AND s.id <> t.id
+               AND s.parent_task_id IS NOT DISTINCT FROM t.parent_task_id
+               AND s.status IN ('DISPATCHED', 'IN_PROGRESS', 'AWAITING_REVIEW')
+               AND (NOT s.can_run_parallel OR NOT t.can_run_parallel))
+        GROUP BY t.id, ph.position
+        ORDER BY ph.position, t.position, t.id`,
+        [planId],
+      )
+      .then((rows: ReadyRow[]) => this.oneSequentialPerGroup(manager, rows));
+  }
+
+  /**
+   * Of several ready siblings, a sequential one goes alone: it is kept only when no sibling
+   * before it in this pass was kept; and nothing after a kept sequential sibling is.
+   */
+  private async oneSequentialPerGroup(
+    manager: EntityManager,
+    rows: ReadyRow[],
+  ): Promise<ReadyRow[]> {
+    if (rows.length < 2) return rows;
+    const info: { id: string; group: string; parallel: boolean }[] = await manager.query(
+      `SELECT id, phase_id || ':' || coalesce(parent_task_id::text, '') AS "group",
+              can_run_parallel AS parallel
+         FROM task WHERE id = ANY($1::uuid[])`,
+      [rows.map((row) => row.id)],
+    );
+    const byId = new Map(info.map((row) => [row.id, row]));
+    const kept = new Map<string, { sequential: boolean }>();
+    return rows.filter((row) => {
+      const task = byId.get(row.id);
+      if (!task) return false;
+      const group = kept.get(task.group);
+      if (group && (group.sequential || !task.parallel)) return false;
+      kept.set(task.group, { sequential: !task.parallel || (group?.sequential ?? false) });
+      return true;
+    });
+  }
+
+  /** The project's live sessions with their skills, in-flight runs and last claim. */
+  private async candidates(manager: EntityManager, projectId: string): Promise<Candidate[]> {
+    const rows: {
+      id: string;
+      name: string;
+      created_at: Date;
+      in_flight: string;
+      last_claim: Date | null;
+      skills: Array<{ skill: string; proficiency: number }> | null;
+    }[] = await manager.query(
+      `SELECT s.id, s.name, s.created_at,
+              (SELECT count(*) FROM agent_run r WHERE r.session_id = s.id AND r.status IN ('CLAIMED', 'RUNNING')) AS in_flight,
+              (SELECT max(r.updated_at) FROM agent_run r WHERE r.session_id = s.id) AS last_claim,
+              (SELECT json_agg(json_build_object('skill', ss.skill_id, 'proficiency', ss.proficiency))
+                 FROM session_skill ss WHERE ss.session_id = s.id) AS skills
+         FROM agent_session s
+        WHERE s.project_id = $1 AND s.ended_at IS NULL
+          AND s.last_heartbeat_at > now() - make_interval(secs => $2)
+        ORDER BY s.created_at, s.id`,
+      [projectId, SESSION_TIMEOUT_MS / 1000],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      createdAt: row.created_at,
+      inFlight: Number(row.in_flight),
+      lastClaimAt: row.last_claim,
+      skills: new Map((row.skills ?? []).map((entry) => [entry.skill, entry.proficiency])),
+    }));
+  }
+}
