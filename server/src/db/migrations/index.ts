@@ -3,6 +3,7 @@ import { Access1795252416920 } from './1795252416920-access.js';
 import { Agents1795247657237 } from './1795247657237-agents.js';
 import { Planning1795246726577 } from './1795246726577-planning.js';
 import { PublicIdFunction1795260000000 } from './1795260000000-public-id-function.js';
+import { QueuedIndex1795260000001 } from './1795260000001-queued-index.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Agents1795247657237,
   Access1795252416920,
   PublicIdFunction1795260000000,
+  QueuedIndex1795260000001,
 ];

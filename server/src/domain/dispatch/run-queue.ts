@@ -1,3 +1,4 @@
+import { preparedQuery } from '../../db/prepared.js';
 import { returning } from '../../db/returning.js';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '../../logging/logger.js';
@@ -71,28 +72,37 @@ export class RunQueue {
     }
     // One statement, committed on its own: the claim and its RunClaimed event. The project's
     // event-stream row stays locked only while the statement runs, not across round trips.
-    const rows = await returning<Record<string, unknown>>(
-      this.dataSource.manager,
+    const rows = await preparedQuery<Record<string, unknown>>(
+      this.dataSource,
+      'maestro_claim_run',
       `WITH claimed AS (
          UPDATE agent_run r
             SET status = 'CLAIMED', session_id = $1, lease_version = r.lease_version + 1,
                 lease_expires_at = now() + make_interval(secs => $3), resume_at = NULL,
                 updated_at = now()
-          WHERE r.id = (
-            SELECT c.id FROM agent_run c
-             WHERE c.project_id = $2 AND c.status = 'QUEUED'
-               AND (c.resume_at IS NULL OR c.resume_at <= now())
-               AND (c.target_session_id IS NULL OR c.target_session_id = $1)
-               AND ($4::uuid IS NULL OR c.id = $4::uuid)
-               AND NOT EXISTS (
-                 SELECT 1 FROM task_skill ts JOIN task t ON t.id = ts.task_id
-                  WHERE ts.task_id = c.task_id AND NOT EXISTS (
-                    SELECT 1 FROM session_skill ss
-                     WHERE ss.session_id = $1 AND ss.skill_id = ts.skill_id
-                       AND ss.proficiency >= t.required_proficiency))
-             ORDER BY (c.target_session_id IS NOT NULL) DESC, c.queued_at, c.id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED)
+          WHERE r.id = coalesce(
+            -- a run targeted at this session first …
+            (SELECT c.id FROM agent_run c
+              WHERE c.project_id = $2 AND c.status = 'QUEUED' AND c.target_session_id = $1
+                AND (c.resume_at IS NULL OR c.resume_at <= now())
+                AND ($4::uuid IS NULL OR c.id = $4::uuid)
+              ORDER BY c.queued_at, c.id
+              LIMIT 1
+              FOR UPDATE SKIP LOCKED),
+            -- … else the oldest open run whose task skills it holds
+            (SELECT c.id FROM agent_run c
+              WHERE c.project_id = $2 AND c.status = 'QUEUED' AND c.target_session_id IS NULL
+                AND (c.resume_at IS NULL OR c.resume_at <= now())
+                AND ($4::uuid IS NULL OR c.id = $4::uuid)
+                AND NOT EXISTS (
+                  SELECT 1 FROM task_skill ts JOIN task t ON t.id = ts.task_id
+                   WHERE ts.task_id = c.task_id AND NOT EXISTS (
+                     SELECT 1 FROM session_skill ss
+                      WHERE ss.session_id = $1 AND ss.skill_id = ts.skill_id
+                        AND ss.proficiency >= t.required_proficiency))
+              ORDER BY c.queued_at, c.id
+              LIMIT 1
+              FOR UPDATE SKIP LOCKED))
           -- the payload is built here, before the event stream is locked
           RETURNING r.*, jsonb_strip_nulls(jsonb_build_object(
             'runId', maestro_public_id('run', r.id), 'purpose', r.purpose,

@@ -31,6 +31,10 @@ export interface DispatchReason {
 /** One unit of agent (or deterministic) work, leased to one session at a time. */
 @Entity('agent_run')
 @Index('agent_run_queue_idx', ['projectId', 'status', 'targetSessionId'])
+// The claim's scan: queued runs of a project in queue order, so LIMIT 1 stops at the first.
+@Index('agent_run_queued_idx', ['projectId', 'targetSessionId', 'queuedAt', 'id'], {
+  where: "status = 'QUEUED'",
+})
 @Index('agent_run_task_idx', ['taskId', 'id'])
 @Index('agent_run_session_idx', ['sessionId', 'id'])
 export class AgentRunEntity {
