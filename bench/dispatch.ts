@@ -89,6 +89,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     serveWeb: false,
     processMetrics: false,
     announceSetupLink: () => undefined,
+    reaper: false,
   });
   const services = studio.services;
   try {

@@ -224,6 +224,7 @@ export default async function graphqlRead(options: BenchOptions): Promise<void> 
     serveWeb: false,
     processMetrics: false,
     announceSetupLink: () => undefined,
+    reaper: false,
   });
   // The baseline skips authentication (it trusts the user id); Studio verifies the token.
   let userId = '';

@@ -25,6 +25,8 @@ export interface StudioOptions {
   readonly serveWeb?: boolean;
   /** Collect process metrics (default true; tests with several Studios turn it off). */
   readonly processMetrics?: boolean;
+  /** Run the reaper (default true; tests that move leases by hand turn it off). */
+  readonly reaper?: boolean;
   /** How often graphql-ws sockets opened with an API token re-check it (tests shorten it). */
   readonly credentialRecheckMs?: number;
   /** Shows the first-run setup link to the operator (default: a banner on stderr). */
@@ -88,6 +90,10 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       previousSecrets: config.previousSecrets,
       loginLimits: config.loginLimits,
     });
+    if (options.reaper !== false) {
+      services.reaper.start();
+      cleanup.push(() => step('reaper stopped', () => services.reaper.stop()));
+    }
     const schema = await buildGraphQLSchema();
     const webHandler =
       options.serveWeb === false

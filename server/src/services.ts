@@ -27,6 +27,7 @@ import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { MemberService } from './domain/user/member.service.js';
 import { Dispatcher } from './domain/dispatch/dispatcher.js';
+import { Reaper } from './domain/dispatch/reaper.js';
 import { RunQueue } from './domain/dispatch/run-queue.js';
 import { SessionRegistry } from './domain/dispatch/session-registry.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
@@ -50,6 +51,8 @@ export interface Services {
   readonly links: StudioLinks;
   readonly queue: RunQueue;
   readonly registry: SessionRegistry;
+  /** Returns expired leases to the queue and ends dead sessions, every 15 s, on one replica. */
+  readonly reaper: Reaper;
   readonly skills: SkillService;
   readonly plans: PlanService;
   readonly tasks: TaskService;
@@ -136,6 +139,11 @@ export function createServices(deps: {
   return {
     queue,
     registry: new SessionRegistry(dataSource, transactions, events, skills, queue),
+    reaper: new Reaper({
+      transactions,
+      events,
+      logger: deps.logger.child({ component: 'reaper' }),
+    }),
     authorizer: new Authorizer((userId, workspaceIds) => members.memberships(userId, workspaceIds)),
     auth,
     invites: new InviteService(dataSource, transactions, auth, keys, audit),

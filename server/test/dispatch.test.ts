@@ -378,6 +378,7 @@ describe('dispatch: sessions and the leased run queue', () => {
     const sessionId = await register();
     const run = await queueRun(server, { projectId });
     await claim(sessionId);
+    const waiting = await queueRun(server, { projectId, targetSessionId: sessionId });
     const ended = await ok<{ session: { alive: boolean } }>(
       server,
       'endSession',
@@ -395,6 +396,8 @@ describe('dispatch: sessions and the leased run queue', () => {
     expect(
       (await eventsOf('RunReleased')).filter((e) => e.payload.runId === toPublicId('Run', run.id)),
     ).toHaveLength(1);
+    // A run that waited for this session is open to every eligible session now.
+    expect((await runRow(toPublicId('Run', waiting.id))).targetSessionId).toBeNull();
     for (const name of ['heartbeatSession', 'claimRun']) {
       const payload = await mutation(server, name, { sessionId });
       expect([name, payload.userErrors[0]?.code]).toEqual([name, 'CONFLICT']);

@@ -32,6 +32,8 @@ export interface TestServerOptions {
   readonly port?: number;
   /** More configuration, as environment variables (e.g. MAESTRO_GRAPHQL_MAX_DEPTH). */
   readonly env?: Record<string, string>;
+  /** Run Studio's reaper in the background (default false: tests reap with their own ticks). */
+  readonly reaper?: boolean;
   /** How often sockets opened with an API token re-check it (default: Studio's minute). */
   readonly credentialRecheckMs?: number;
   /** The Studio's logger (default: silent unless TEST_LOG_LEVEL is set). */
@@ -97,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     serveWeb: false,
     processMetrics: false,
     announceSetupLink: () => undefined,
+    reaper: options.reaper ?? false,
     ...(options.credentialRecheckMs ? { credentialRecheckMs: options.credentialRecheckMs } : {}),
   });
   const owner = await signInOwner(studio);

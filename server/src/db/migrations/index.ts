@@ -4,6 +4,7 @@ import { Agents1795247657237 } from './1795247657237-agents.js';
 import { Planning1795246726577 } from './1795246726577-planning.js';
 import { PublicIdFunction1795260000000 } from './1795260000000-public-id-function.js';
 import { QueuedIndex1795260000001 } from './1795260000001-queued-index.js';
+import { LeaseIndex1795260000002 } from './1795260000002-lease-index.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Access1795252416920,
   PublicIdFunction1795260000000,
   QueuedIndex1795260000001,
+  LeaseIndex1795260000002,
 ];

@@ -10,6 +10,7 @@ import { parseProficiency } from '../skill/proficiency.js';
 import type { SkillService } from '../skill/skill.service.js';
 import { AgentSessionEntity, SessionRole, SessionSkillEntity } from '../session/session.entity.js';
 import { isAlive } from '../session/session.service.js';
+import { untargetRuns } from './reaper.js';
 import type { RunQueue } from './run-queue.js';
 
 export interface NewSession {
@@ -139,6 +140,7 @@ export class SessionRegistry {
       );
       if (rows.length > 0) {
         const released = await this.queue.releaseAll(tx, session);
+        await untargetRuns(tx, [session.id]);
         await this.events.append(tx, session.projectId, 'SessionEnded', {
           sessionId: toPublicId('AgentSession', session.id),
           releasedRuns: released,

@@ -32,6 +32,8 @@ export interface DispatchReason {
 @Entity('agent_run')
 @Index('agent_run_queue_idx', ['projectId', 'status', 'targetSessionId'])
 // The claim's scan: queued runs of a project in queue order, so LIMIT 1 stops at the first.
+// The reaper's scan: held runs by lease expiry.
+@Index('agent_run_lease_idx', ['leaseExpiresAt'], { where: "status IN ('CLAIMED', 'RUNNING')" })
 @Index('agent_run_queued_idx', ['projectId', 'targetSessionId', 'queuedAt', 'id'], {
   where: "status = 'QUEUED'",
 })
