@@ -296,6 +296,14 @@ describe('the authorization matrix', () => {
       action: 'agent.run',
       input: async (caller) => ({ runId: await fresh.claimed(caller), leaseVersion: 1 }),
     },
+    pauseRun: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        resumeAt: new Date(Date.now() + 60_000).toISOString(),
+      }),
+    },
     failRun: {
       action: 'agent.run',
       input: async (caller) => ({

@@ -373,6 +373,68 @@ describe('dispatch: sessions and the leased run queue', () => {
     expect((await eventsOf('RunStarted')).filter((e) => e.payload.runId === runId)).toHaveLength(1);
   });
 
+  test('pauseRun leaves the session until resumeAt, then the reaper queues it again, no attempt counted', async () => {
+    await drain();
+    const sessionId = await register();
+    const run = await queueRun(server, { projectId });
+    const runId = toPublicId('Run', run.id);
+    await claim(sessionId);
+    for (const [resumeAt, what] of [
+      [new Date(Date.now() - 60_000).toISOString(), 'in the past'],
+      [new Date(Date.now() + 8 * 86_400_000).toISOString(), 'beyond 7 days'],
+    ] as const) {
+      const payload = await mutation(server, 'pauseRun', { runId, leaseVersion: 1, resumeAt });
+      expect([what, payload.userErrors[0]?.field]).toEqual([what, ['resumeAt']]);
+    }
+    const stale = await mutation(server, 'pauseRun', {
+      runId,
+      leaseVersion: 7,
+      resumeAt: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(stale.userErrors[0]?.code).toBe('STALE_LEASE');
+
+    const resumeAt = new Date(Date.now() + 60_000);
+    const paused = await ok<{
+      run: { status: string; attempt: number; session: null; resumeAt: string };
+    }>(
+      server,
+      'pauseRun',
+      {
+        runId,
+        leaseVersion: 1,
+        resumeAt: resumeAt.toISOString(),
+        reason: 'rate limited until the top of the minute',
+      },
+      'run { status attempt session { id } resumeAt }',
+    );
+    expect(paused.run).toEqual({
+      status: 'PAUSED',
+      attempt: 1,
+      session: null,
+      resumeAt: resumeAt.toISOString(),
+    });
+    expect(
+      (await eventsOf('RunPaused')).filter((e) => e.payload.runId === runId)[0]?.payload,
+    ).toMatchObject({
+      leaseVersion: 1,
+      resumeAt: resumeAt.toISOString(),
+      reason: 'rate limited until the top of the minute',
+    });
+    expect((await claim(sessionId)).run).toBeNull();
+
+    const reaper = server.studio.services.reaper;
+    expect((await reaper.tick()).resumed).toEqual([]);
+    await server.studio.database.dataSource.query(
+      `UPDATE agent_run SET resume_at = now() - interval '1 second' WHERE id = $1`,
+      [run.id],
+    );
+    expect((await reaper.tick()).resumed).toEqual([run.id]);
+    expect((await eventsOf('RunResumed')).filter((e) => e.payload.runId === runId)).toHaveLength(1);
+    const again = await claim(sessionId);
+    expect(again).toMatchObject({ run: { id: runId }, leaseVersion: 2 });
+    expect((await runRow(runId)).attempt).toBe(1);
+  });
+
   test('ending a session gives its runs back to the queue; an ended session cannot heartbeat or claim', async () => {
     await drain();
     const sessionId = await register();

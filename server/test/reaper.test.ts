@@ -319,6 +319,7 @@ describe('the reaper', () => {
           exhausted: [],
           deferred: [],
           sessionsTimedOut: [],
+          resumed: [],
         });
         expect(await run(id)).toMatchObject({ status: 'CLAIMED', attempt: 1 });
 

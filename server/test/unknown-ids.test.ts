@@ -128,6 +128,14 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, chunks: [{ chunk: 'x' }] }),
     },
     completeRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run, leaseVersion: 1 }) },
+    pauseRun: {
+      field: 'runId',
+      input: () => ({
+        runId: UNKNOWN.run,
+        leaseVersion: 1,
+        resumeAt: new Date(Date.now() + 60_000).toISOString(),
+      }),
+    },
     failRun: {
       field: 'runId',
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, reason: 'x' }),

@@ -34,6 +34,8 @@ export interface ReapResult {
   readonly deferred: string[];
   /** Sessions without a heartbeat for SESSION_TIMEOUT_MS, now ended. */
   readonly sessionsTimedOut: string[];
+  /** Paused runs whose resume time came, queued again. */
+  readonly resumed: string[];
 }
 
 export interface ReaperDeps {
@@ -116,11 +118,19 @@ export class Reaper {
     const result = await this.deps.transactions.run(async (tx) => {
       const now = await this.lock(tx);
       if (!now) {
-        return { ran: false, requeued: [], exhausted: [], deferred: [], sessionsTimedOut: [] };
+        return {
+          ran: false,
+          requeued: [],
+          exhausted: [],
+          deferred: [],
+          sessionsTimedOut: [],
+          resumed: [],
+        };
       }
       const leases = await this.reapLeases(tx, now);
+      const resumed = await this.resumePaused(tx, now);
       const sessionsTimedOut = await this.reapSessions(tx, now);
-      return { ran: true, ...leases, sessionsTimedOut };
+      return { ran: true, ...leases, sessionsTimedOut, resumed };
     });
     const { logger } = this.deps;
     const counts = {
@@ -129,15 +139,17 @@ export class Reaper {
       exhausted: result.exhausted.length,
       deferred: result.deferred.length,
       sessionsTimedOut: result.sessionsTimedOut.length,
+      resumed: result.resumed.length,
       ms: Date.now() - startedAt,
     };
     logger.debug(counts, 'reaper pass');
-    if (counts.requeued + counts.exhausted + counts.sessionsTimedOut > 0) {
+    if (counts.requeued + counts.exhausted + counts.sessionsTimedOut + counts.resumed > 0) {
       logger.info(
         {
           requeued: result.requeued.map((id) => toPublicId('Run', id)),
           exhausted: result.exhausted.map((id) => toPublicId('Run', id)),
           sessionsTimedOut: result.sessionsTimedOut.map((id) => toPublicId('AgentSession', id)),
+          resumed: result.resumed.map((id) => toPublicId('Run', id)),
         },
         'reaper reclaimed expired leases and dead sessions',
       );
@@ -260,6 +272,38 @@ export class Reaper {
       to: TaskStatus.NEEDS_OPERATOR,
       reason: `its ${run.purpose} run ${toPublicId('Run', run.id)} lost its lease ${this.maxAttempts} times${session}`,
     });
+  }
+
+  /** Queues paused runs whose resume time has come (attempts unchanged); RunResumed. */
+  private async resumePaused(tx: Tx, now: Date): Promise<string[]> {
+    RUN_LIFECYCLE.assert(RunStatus.PAUSED, RunStatus.QUEUED, 'system');
+    const rows: Array<{
+      id: string;
+      project_id: string;
+      purpose: string;
+      task_id: string | null;
+      plan_id: string | null;
+    }> = await tx.manager
+      .createQueryBuilder()
+      .update(AgentRunEntity)
+      .set({ status: RunStatus.QUEUED, resumeAt: null })
+      .where(
+        `id IN (SELECT id FROM agent_run WHERE status = 'PAUSED' AND resume_at <= :now
+                   ORDER BY resume_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)`,
+        { now, limit: this.batchSize },
+      )
+      .returning(['id', 'projectId', 'purpose', 'taskId', 'planId'])
+      .execute()
+      .then((result) => result.raw as never);
+    for (const row of rows) {
+      await this.deps.events.append(tx, row.project_id, 'RunResumed', {
+        runId: toPublicId('Run', row.id),
+        purpose: row.purpose,
+        ...(row.task_id ? { taskId: toPublicId('Task', row.task_id) } : {}),
+        ...(row.plan_id ? { planId: toPublicId('Plan', row.plan_id) } : {}),
+      });
+    }
+    return rows.map((row) => row.id);
   }
 
   /** Ends sessions without a heartbeat for SESSION_TIMEOUT_MS; their leases expire on their own. */

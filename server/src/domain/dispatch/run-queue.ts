@@ -18,6 +18,9 @@ import { isAlive } from '../session/session.service.js';
 /** How long a claim holds a run without a heartbeat. */
 export const LEASE_SECONDS = 90;
 
+/** The longest a run may be paused (pauseRun's resumeAt). */
+export const MAX_PAUSE_MS = 7 * 24 * 60 * 60 * 1000;
+
 /** What a daemon reports when a run ends. */
 export interface RunResult {
   readonly exitCode?: number | null | undefined;
@@ -190,6 +193,47 @@ export class RunQueue {
     const text = reason.trim();
     if (text === '') throw badInput('reason', 'reason must say why the run failed');
     return this.finish(run, leaseVersion, RunStatus.FAILED, result, text.slice(0, 2000));
+  }
+
+  /**
+   * Pauses a run under its lease until `resumeAt` (a provider's rate limit): it leaves its
+   * session, and the reaper queues it again at that time. No attempt is counted.
+   */
+  async pause(
+    run: AgentRunEntity,
+    leaseVersion: number,
+    resumeAt: Date,
+    reason: string | undefined,
+  ): Promise<AgentRunEntity> {
+    const wait = resumeAt.getTime() - Date.now();
+    if (Number.isNaN(wait) || wait < 0 || wait > MAX_PAUSE_MS) {
+      throw badInput('resumeAt', 'resumeAt must be a time from now to 7 days ahead');
+    }
+    const why = reason?.trim().slice(0, 2000) || null;
+    return this.transactions.run(async (tx) => {
+      const rows = await returning<Record<string, unknown>>(
+        tx.manager,
+        `UPDATE agent_run
+            SET status = 'PAUSED', resume_at = $3, session_id = NULL, lease_expires_at = NULL,
+                exit_reason = $4, updated_at = now()
+          WHERE id = $1 AND lease_version = $2 AND status IN ('CLAIMED', 'RUNNING')
+          RETURNING *`,
+        [run.id, leaseVersion, resumeAt, why],
+      );
+      const row = rows[0];
+      if (!row) {
+        const current = await tx.manager.findOneBy(AgentRunEntity, { id: run.id });
+        throw stale(current ?? run, leaseVersion);
+      }
+      const paused = toEntity(row);
+      await this.events.append(tx, paused.projectId, 'RunPaused', {
+        ...this.refs(paused),
+        leaseVersion,
+        resumeAt: resumeAt.toISOString(),
+        ...(why ? { reason: why } : {}),
+      });
+      return paused;
+    });
   }
 
   /**

@@ -39,6 +39,8 @@ export const EVENT_TYPES = [
   'RunSucceeded',
   'RunFailed',
   'RunReleased',
+  'RunPaused',
+  'RunResumed',
   'RunLeaseExpired',
   'SessionRegistered',
   'SessionEnded',

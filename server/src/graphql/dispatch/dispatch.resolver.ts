@@ -17,6 +17,7 @@ import {
   EndSessionInput,
   FailRunInput,
   HeartbeatSessionInput,
+  PauseRunInput,
   RegisterSessionInput,
   RunLeaseInput,
   RunPayload,
@@ -155,6 +156,25 @@ export class DispatchResolver {
         tokensOut: input.tokensOut ?? undefined,
         costUsd: input.costUsd ?? undefined,
       }),
+    );
+    return { run: value ? AgentRunType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => RunPayload, {
+    description:
+      'Pauses a run until resumeAt (a provider rate limit): it leaves the session and is queued again then, without counting an attempt.',
+  })
+  async pauseRun(
+    @Arg('input') input: PauseRunInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RunPayload> {
+    const { value, userErrors } = await mutate(async () =>
+      ctx.services.queue.pause(
+        await ownRun(ctx, input.runId),
+        input.leaseVersion,
+        input.resumeAt,
+        input.reason ?? undefined,
+      ),
     );
     return { run: value ? AgentRunType.from(value) : null, userErrors };
   }

@@ -161,3 +161,12 @@ export class FailRunInput extends RunResultInput {
   @Field({ description: 'Why the run failed.' })
   reason: string;
 }
+
+@InputType('PauseRunInput')
+export class PauseRunInput extends RunLeaseInput {
+  @Field({ description: 'When the run goes back to the queue (at most 7 days ahead).' })
+  resumeAt: Date;
+
+  @Field(() => String, { nullable: true, description: 'Why, e.g. the provider’s rate limit.' })
+  reason?: string | null;
+}
