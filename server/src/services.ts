@@ -51,6 +51,7 @@ export interface Services {
   readonly links: StudioLinks;
   readonly queue: RunQueue;
   readonly registry: SessionRegistry;
+  readonly dispatcher: Dispatcher;
   /** Returns expired leases to the queue and ends dead sessions, every 15 s, on one replica. */
   readonly reaper: Reaper;
   readonly skills: SkillService;
@@ -138,6 +139,7 @@ export function createServices(deps: {
   );
   return {
     queue,
+    dispatcher,
     registry: new SessionRegistry(dataSource, transactions, events, skills, queue),
     reaper: new Reaper({
       transactions,

@@ -116,6 +116,19 @@ describe('the authorization matrix', () => {
     /** A live session of the caller's (the member who would have registered it). */
     session: (caller?: MemberRef) =>
       addSession(server, f.projectId, caller ? { memberKey: caller.memberKey } : {}),
+    /**
+     * A ready task of an active plan, assigned to the caller when they are a member here (the
+     * dispatcher leaves assigned tasks for their assignee).
+     */
+    assignedTo: async (caller?: MemberRef) => {
+      const plan = await planWithTasks(server, f.projectId, 1);
+      const taskId = plan.taskIds[0] as string;
+      if (caller && [...own.values()].some((member) => member.memberId === caller.memberId)) {
+        await ok(server, 'assignTask', { taskId, memberId: caller.memberId }, 'task { id }');
+      }
+      await ok(server, 'setPlanStatus', { planId: plan.planId, status: 'ACTIVE' }, 'plan { id }');
+      return taskId;
+    },
     /** A run claimed (lease 1) by a session of the caller's. */
     claimed: async (caller?: MemberRef) => {
       const sessionId = await fresh.session(caller);
@@ -295,6 +308,13 @@ describe('the authorization matrix', () => {
     completeRun: {
       action: 'agent.run',
       input: async (caller) => ({ runId: await fresh.claimed(caller), leaseVersion: 1 }),
+    },
+    acceptTask: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        taskId: await fresh.assignedTo(caller),
+        sessionId: await fresh.session(caller),
+      }),
     },
     pauseRun: {
       action: 'agent.run',

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parsePublicIdOf } from '../src/domain/common/public-id.js';
 import { TaskStatus } from '../src/domain/task/task-lifecycle.js';
+import { MemberRole } from '../src/domain/access/permissions.js';
+import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
 import { planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
@@ -175,6 +177,135 @@ describe('the dispatcher: ready tasks become runs, in waves, for the best sessio
     });
     await resolve(second);
     expect((await statuses(plan.planId))['Task 3']).toBe('DISPATCHED/1');
+  });
+
+  test('an assigned task waits for its assignee, who accepts it on a session and holds the claim', async () => {
+    const projectId = await newProject();
+    const plan = await planWithTasks(server, projectId, 3);
+    const [mine, , later] = plan.taskIds as [string, string, string];
+    await update(later, { dependsOn: [mine] });
+    const dev = await addMember(server, workspaceId, MemberRole.DEVELOPER);
+    const token = await accessTokenFor(server, dev.userKey);
+    await ok(server, 'assignTask', { taskId: mine, memberId: dev.memberId }, 'task { id }');
+    await setPlan(plan.planId, 'ACTIVE');
+    expect(await statuses(plan.planId)).toEqual({
+      'Task 1': 'DRAFT/0',
+      'Task 2': 'DISPATCHED/1',
+      'Task 3': 'DRAFT/0',
+    });
+
+    const as = <T>(name: string, type: string, input: Record<string, unknown>, selection: string) =>
+      server.requestAs<Record<string, T>, unknown>(
+        token,
+        `mutation($i: ${type}!) { ${name}(input: $i) { ${selection} userErrors { code field message } } }`,
+        { i: input },
+      );
+    const session = (
+      await as<{ session: { id: string } }>(
+        'registerSession',
+        'RegisterSessionInput',
+        { projectId, role: 'WORKER', name: 'dev box', machineId: 'dev-1' },
+        'session { id }',
+      )
+    ).data?.registerSession?.session.id as string;
+
+    // Only the assignee accepts.
+    const ownerSession = (
+      await ok<{ session: { id: string } }>(
+        server,
+        'registerSession',
+        { projectId, role: 'WORKER', name: 'owner box', machineId: 'own-1' },
+        'session { id }',
+      )
+    ).session.id;
+    const byOwner = await server.request(
+      'mutation($i: AcceptTaskInput!) { acceptTask(input: $i) { leaseVersion } }',
+      {
+        i: { taskId: mine, sessionId: ownerSession },
+      },
+    );
+    expect(byOwner.errors?.[0]?.message).toBe('only the member the task is assigned to accepts it');
+
+    const accepted = await as<{
+      run: {
+        id: string;
+        status: string;
+        targetSession: { name: string };
+        dispatchReason: { rule: string };
+      };
+      leaseVersion: number;
+    }>(
+      'acceptTask',
+      'AcceptTaskInput',
+      { taskId: mine, sessionId: session },
+      'run { id status targetSession { name } dispatchReason { rule } } leaseVersion',
+    );
+    expect(accepted.data?.acceptTask).toMatchObject({
+      run: {
+        status: 'CLAIMED',
+        targetSession: { name: 'dev box' },
+        dispatchReason: { rule: 'manual: the assignee accepted the task' },
+      },
+      leaseVersion: 1,
+      userErrors: [],
+    });
+    expect((await statuses(plan.planId))['Task 1']).toBe('DISPATCHED/1');
+
+    const again = await as(
+      'acceptTask',
+      'AcceptTaskInput',
+      { taskId: mine, sessionId: session },
+      'leaseVersion',
+    );
+    expect(again.data?.acceptTask).toMatchObject({
+      userErrors: [
+        {
+          code: 'CONFLICT',
+          field: ['taskId'],
+          message: 'the task is dispatched; only a draft task can be accepted',
+        },
+      ],
+    });
+    await ok(server, 'assignTask', { taskId: later, memberId: dev.memberId }, 'task { id }');
+    const blocked = await as(
+      'acceptTask',
+      'AcceptTaskInput',
+      { taskId: later, sessionId: session },
+      'leaseVersion',
+    );
+    expect(blocked.data?.acceptTask).toMatchObject({
+      userErrors: [
+        {
+          code: 'CONFLICT',
+          field: ['taskId'],
+          message: 'the task waits for 1 unfinished dependency',
+        },
+      ],
+    });
+    const elsewhere = await newProject();
+    const otherSession = (
+      await as<{ session: { id: string } }>(
+        'registerSession',
+        'RegisterSessionInput',
+        { projectId: elsewhere, role: 'WORKER', name: 'other', machineId: 'dev-2' },
+        'session { id }',
+      )
+    ).data?.registerSession?.session.id;
+    const wrong = await as(
+      'acceptTask',
+      'AcceptTaskInput',
+      { taskId: later, sessionId: otherSession },
+      'leaseVersion',
+    );
+    expect(wrong.data?.acceptTask).toMatchObject({
+      userErrors: [
+        {
+          code: 'BAD_USER_INPUT',
+          field: ['sessionId'],
+          message: 'sessionId: the session is connected to another project',
+        },
+      ],
+    });
   });
 
   test('a paused plan dispatches nothing; resuming hands out what became ready', async () => {

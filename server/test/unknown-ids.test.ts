@@ -128,6 +128,10 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, chunks: [{ chunk: 'x' }] }),
     },
     completeRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run, leaseVersion: 1 }) },
+    acceptTask: {
+      field: 'taskId',
+      input: () => ({ taskId: UNKNOWN.task, sessionId: UNKNOWN.session }),
+    },
     pauseRun: {
       field: 'runId',
       input: () => ({

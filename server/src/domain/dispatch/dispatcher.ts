@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { conflict } from '../common/errors.js';
 import { toPublicId } from '../common/public-id.js';
 import type { Tx } from '../common/transactions.js';
 import type { EventLog } from '../events/event-log.service.js';
@@ -107,7 +108,7 @@ interface ReadyRow {
  * ready — a plan's activation or resumption, a task's resolution — under the plan's row lock,
  * so two resolutions committing together cannot both miss a dependent. A task that may not
  * run in parallel waits while a sibling (same phase and parent) is in flight, and its siblings
- * wait while it is.
+ * wait while it is. A task assigned to a member is left for them to accept (acceptTask).
  */
 export class Dispatcher {
   constructor(
@@ -160,6 +161,76 @@ export class Dispatcher {
     return dispatched;
   }
 
+  /**
+   * The assignee accepts a task: it must be ready (an active plan, DRAFT, its dependencies
+   * resolved); it becomes DISPATCHED with an EXECUTION run targeted at the assignee's
+   * session, which the caller then claims. Returns the run's id.
+   */
+  async accept(
+    tx: Tx,
+    task: { id: string; planId: string; title: string },
+    sessionId: string,
+    memberName: string,
+  ): Promise<string> {
+    const manager = tx.manager;
+    const plans: { project_id: string; status: string }[] = await manager.query(
+      'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
+      [task.planId],
+    );
+    const plan = plans[0];
+    if (!plan || plan.status !== 'ACTIVE') {
+      throw conflict(
+        `the plan is ${plan?.status.toLowerCase() ?? 'gone'}; tasks are accepted while it is active`,
+        'taskId',
+      );
+    }
+    const rows: { status: TaskStatus; open: string }[] = await manager.query(
+      `SELECT t.status,
+              (SELECT count(*) FROM task_dependency d JOIN task dep ON dep.id = d.depends_on_task_id
+                WHERE d.task_id = t.id AND dep.status NOT IN ('MERGED', 'COMPLETED')) AS open
+         FROM task t WHERE t.id = $1 FOR UPDATE`,
+      [task.id],
+    );
+    const row = rows[0];
+    if (!row || row.status !== TaskStatus.DRAFT) {
+      throw conflict(
+        `the task is ${row?.status.toLowerCase() ?? 'gone'}; only a draft task can be accepted`,
+        'taskId',
+      );
+    }
+    if (Number(row.open) > 0) {
+      throw conflict(
+        `the task waits for ${row.open} unfinished dependenc${row.open === '1' ? 'y' : 'ies'}`,
+        'taskId',
+      );
+    }
+    TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
+    await manager.query(
+      `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
+      [task.id],
+    );
+    await this.events.append(tx, plan.project_id, 'TaskStatusChanged', {
+      taskId: toPublicId('Task', task.id),
+      from: TaskStatus.DRAFT,
+      to: TaskStatus.DISPATCHED,
+      reason: `accepted by ${memberName}`,
+    });
+    const run = await this.runs.enqueue(tx, {
+      projectId: plan.project_id,
+      planId: task.planId,
+      taskId: task.id,
+      purpose: RunPurpose.EXECUTION,
+      targetSessionId: sessionId,
+      dispatchReason: {
+        rule: 'manual: the assignee accepted the task',
+        candidates: [],
+        winner: toPublicId('AgentSession', sessionId),
+        explanation: `${memberName} accepted "${task.title}" on this session`,
+      },
+    });
+    return run.id;
+  }
+
   /** Ready tasks in plan order, minus those held back by a sequential sibling. */
   private async readyTasks(manager: EntityManager, planId: string): Promise<ReadyRow[]> {
     return manager
@@ -169,7 +240,7 @@ export class Dispatcher {
          FROM task t
          JOIN phase ph ON ph.id = t.phase_id
          LEFT JOIN task_skill ts ON ts.task_id = t.id
-        WHERE t.plan_id = $1 AND t.status = 'DRAFT'
+        WHERE t.plan_id = $1 AND t.status = 'DRAFT' AND t.assignee_member_id IS NULL
           AND NOT EXISTS (
             SELECT 1 FROM task_dependency d JOIN task dep ON dep.id = d.depends_on_task_id
              WHERE d.task_id = t.id AND dep.status NOT IN ('MERGED', 'COMPLETED'))

@@ -9,6 +9,7 @@ import { mutate } from '../errors.js';
 import { AgentRunType } from '../run/run.type.js';
 import { AgentSessionType } from '../session/session.type.js';
 import {
+  AcceptTaskInput,
   AppendRunOutputInput,
   AppendRunOutputPayload,
   ClaimRunInput,
@@ -95,6 +96,52 @@ export class DispatchResolver {
     const { value, userErrors } = await mutate(async () => {
       const session = await ownSession(ctx, input.sessionId);
       const runId = input.runId ? ctx.access.decode('Run', input.runId, 'runId') : undefined;
+      return (await ctx.services.queue.claim(session, runId)) ?? null;
+    });
+    return {
+      run: value ? AgentRunType.from(value) : null,
+      leaseVersion: value?.leaseVersion ?? null,
+      leaseExpiresAt: value?.leaseExpiresAt ?? null,
+      userErrors,
+    };
+  }
+
+  @Mutation(() => ClaimRunPayload, {
+    description:
+      'The assignee accepts a ready task: it is dispatched to their session, whose claim on the new run is returned.',
+  })
+  async acceptTask(
+    @Arg('input') input: AcceptTaskInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ClaimRunPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { task } = await ctx.access.task(input.taskId, 'agent.run');
+      const session = await ownSession(ctx, input.sessionId);
+      if (session.projectId !== task.projectId) {
+        throw new DomainError(
+          ErrorCode.BAD_USER_INPUT,
+          'sessionId: the session is connected to another project',
+          ['sessionId'],
+        );
+      }
+      const assignee = task.assigneeMemberId
+        ? await ctx.loaders.member.load(task.assigneeMemberId)
+        : undefined;
+      if (!assignee || assignee.userId !== userOf(ctx.actor)) {
+        throw new DomainError(
+          ErrorCode.FORBIDDEN,
+          'only the member the task is assigned to accepts it',
+        );
+      }
+      const user = await ctx.loaders.user.load(assignee.userId);
+      const runId = await ctx.services.transactions.run((tx) =>
+        ctx.services.dispatcher.accept(
+          tx,
+          { id: task.id, planId: task.planId, title: task.title },
+          session.id,
+          user?.name ?? 'the assignee',
+        ),
+      );
       return (await ctx.services.queue.claim(session, runId)) ?? null;
     });
     return {

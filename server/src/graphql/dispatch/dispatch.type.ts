@@ -170,3 +170,12 @@ export class PauseRunInput extends RunLeaseInput {
   @Field(() => String, { nullable: true, description: 'Why, e.g. the provider’s rate limit.' })
   reason?: string | null;
 }
+
+@InputType('AcceptTaskInput')
+export class AcceptTaskInput {
+  @Field(() => ID, { description: 'A task assigned to you, ready to run.' })
+  taskId: string;
+
+  @Field(() => ID, { description: 'Your session that will run it.' })
+  sessionId: string;
+}
