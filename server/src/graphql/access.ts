@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { Actor } from '../domain/access/actor.js';
 import type { Action } from '../domain/access/permissions.js';
 import type { Authorizer, Resource } from '../domain/access/authorizer.js';
@@ -27,7 +26,6 @@ function missing(kind: string, field: string): DomainError {
  */
 export class Access {
   private readonly authorizer: Authorizer;
-  private visible: DataLoader<string, readonly string[] | null> | undefined;
 
   constructor(
     readonly actor: Actor,
@@ -65,12 +63,8 @@ export class Access {
     const actor = this.actor;
     if (actor.kind === 'token' && actor.projectId !== null) return [actor.projectId];
     if (actor.kind !== 'user' && actor.kind !== 'token') return undefined;
-    const userId = actor.userId;
-    this.visible ??= new DataLoader<string, readonly string[] | null>(async (workspaceIds) => {
-      const found = await this.services.members.visibleProjects(userId, workspaceIds);
-      return workspaceIds.map((id) => found.get(id) ?? null);
-    });
-    return (await this.visible.load(workspaceId)) ?? undefined;
+    // The memberships authorize() already loaded for this request answer it.
+    return this.authorizer.visibleProjects(actor.userId, workspaceId);
   }
 
   /** For fields that reveal nothing beyond the actor's own identity or an absence. */

@@ -148,6 +148,12 @@ describe('project membership', () => {
     expect(await as('developer', 'comment.write', 'p3')).toBe('allowed');
   });
 
+  test('members whose scope is PROJECTS see only their projects in lists', async () => {
+    expect(await authorizer.visibleProjects('narrow', 'w1')).toEqual(['p1']);
+    expect(await authorizer.visibleProjects('developer', 'w1')).toBeUndefined();
+    expect(await authorizer.visibleProjects('stranger', 'w1')).toBeUndefined();
+  });
+
   test('members whose scope is PROJECTS see no other project', async () => {
     expect(await as('narrow', 'workspace.read', 'p2')).toBe('you are not a member of this project');
     expect(await as('narrow', 'workspace.read')).toBe('allowed');

@@ -80,6 +80,20 @@ export class Authorizer {
     return (await this.lookup(userId, [workspaceId])).get(workspaceId);
   }
 
+  /**
+   * The projects of a workspace a user sees when that is not all of them: members whose scope
+   * is PROJECTS see those they hold a project role on (owners and admins see everything).
+   * Undefined when they see every project, or are not a member (which authorize() refuses).
+   */
+  async visibleProjects(userId: string, workspaceId: string): Promise<string[] | undefined> {
+    const membership = await this.membership(userId, workspaceId);
+    if (!membership || membership.scope === MemberScope.WORKSPACE) return undefined;
+    if (membership.role === MemberRole.OWNER || membership.role === MemberRole.ADMIN) {
+      return undefined;
+    }
+    return [...membership.projectRoles.keys()];
+  }
+
   /** The role the actor holds on a resource; undefined when it holds none. */
   async roleOn(actor: Actor, resource: Resource): Promise<MemberRole | undefined> {
     if (actor.kind !== 'user' && actor.kind !== 'token') return undefined;

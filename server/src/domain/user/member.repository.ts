@@ -62,28 +62,6 @@ export class MemberRepository extends BaseRepository<MemberEntity> {
     });
   }
 
-  /**
-   * For each workspace, the projects a user sees when that is not all of them (members whose
-   * scope is PROJECTS); absent from the map when they see every project (or are not a member,
-   * which authorization refuses separately). One query for any number of workspaces.
-   */
-  async visibleProjects(
-    userId: string,
-    workspaceIds: readonly string[],
-  ): Promise<Map<string, string[]>> {
-    const rows: { workspace_id: string; projects: string[] }[] = await this.dataSource.query(
-      `SELECT m.workspace_id,
-              coalesce(array_agg(pm.project_id) FILTER (WHERE pm.project_id IS NOT NULL), '{}') AS projects
-         FROM member m
-         LEFT JOIN project_member pm ON pm.member_id = m.id
-        WHERE m.user_id = $1 AND m.workspace_id = ANY($2::uuid[])
-          AND m.scope = 'PROJECTS' AND m.role NOT IN ('OWNER', 'ADMIN')
-        GROUP BY m.workspace_id`,
-      [userId, workspaceIds],
-    );
-    return new Map(rows.map((row) => [row.workspace_id, row.projects]));
-  }
-
   async findByUser(userId: string, workspaceId: string): Promise<MemberEntity | undefined> {
     return (
       (await this.dataSource.manager.findOneBy(MemberEntity, { userId, workspaceId })) ?? undefined
