@@ -130,13 +130,7 @@ export function createServices(deps: {
     new LoginThrottle(dataSource, { ...DEFAULT_THROTTLE_LIMITS, ...deps.loginLimits }),
     deps.logger.child({ component: 'auth' }),
   );
-  const queue = new RunQueue(
-    dataSource,
-    transactions,
-    events,
-    runs,
-    deps.logger.child({ component: 'queue' }),
-  );
+  const queue = new RunQueue(dataSource, transactions, events, runs);
   return {
     queue,
     dispatcher,

@@ -100,6 +100,9 @@ interface ReadyRow {
   title: string;
   required_proficiency: number;
   skill_ids: string[];
+  /** Siblings share it: the phase and the parent task. */
+  sibling_group: string;
+  can_run_parallel: boolean;
 }
 
 /**
@@ -110,6 +113,18 @@ interface ReadyRow {
  * run in parallel waits while a sibling (same phase and parent) is in flight, and its siblings
  * wait while it is. A task assigned to a member is left for them to accept (acceptTask).
  */
+/** Locks a plan's row for the rest of the transaction: dispatch decisions are serialized. */
+async function lockPlan(
+  manager: EntityManager,
+  planId: string,
+): Promise<{ project_id: string; status: string } | undefined> {
+  const rows: { project_id: string; status: string }[] = await manager.query(
+    'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
+    [planId],
+  );
+  return rows[0];
+}
+
 export class Dispatcher {
   constructor(
     private readonly events: EventLog,
@@ -118,11 +133,7 @@ export class Dispatcher {
 
   async dispatchReady(tx: Tx, planId: string): Promise<number> {
     const manager = tx.manager;
-    const plans: { project_id: string; status: string }[] = await manager.query(
-      'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
-      [planId],
-    );
-    const plan = plans[0];
+    const plan = await lockPlan(manager, planId);
     if (!plan || plan.status !== 'ACTIVE') return 0;
     const ready = await this.readyTasks(manager, planId);
     if (ready.length === 0) return 0;
@@ -133,16 +144,7 @@ export class Dispatcher {
         skillIds: task.skill_ids,
         requiredProficiency: task.required_proficiency,
       });
-      TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
-      await manager.query(
-        `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
-        [task.id],
-      );
-      await this.events.append(tx, plan.project_id, 'TaskStatusChanged', {
-        taskId: toPublicId('Task', task.id),
-        from: TaskStatus.DRAFT,
-        to: TaskStatus.DISPATCHED,
-      });
+      await this.markDispatched(tx, plan.project_id, task.id);
       await this.runs.enqueue(tx, {
         projectId: plan.project_id,
         planId,
@@ -173,11 +175,7 @@ export class Dispatcher {
     memberName: string,
   ): Promise<string> {
     const manager = tx.manager;
-    const plans: { project_id: string; status: string }[] = await manager.query(
-      'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
-      [task.planId],
-    );
-    const plan = plans[0];
+    const plan = await lockPlan(manager, task.planId);
     if (!plan || plan.status !== 'ACTIVE') {
       throw conflict(
         `the plan is ${plan?.status.toLowerCase() ?? 'gone'}; tasks are accepted while it is active`,
@@ -204,17 +202,7 @@ export class Dispatcher {
         'taskId',
       );
     }
-    TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
-    await manager.query(
-      `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
-      [task.id],
-    );
-    await this.events.append(tx, plan.project_id, 'TaskStatusChanged', {
-      taskId: toPublicId('Task', task.id),
-      from: TaskStatus.DRAFT,
-      to: TaskStatus.DISPATCHED,
-      reason: `accepted by ${memberName}`,
-    });
+    await this.markDispatched(tx, plan.project_id, task.id, `accepted by ${memberName}`);
     const run = await this.runs.enqueue(tx, {
       projectId: plan.project_id,
       planId: task.planId,
@@ -232,10 +220,30 @@ export class Dispatcher {
   }
 
   /** Ready tasks in plan order, minus those held back by a sequential sibling. */
+  /** DRAFT → DISPATCHED (a system transition), with its TaskStatusChanged event. */
+  private async markDispatched(
+    tx: Tx,
+    projectId: string,
+    taskId: string,
+    reason?: string,
+  ): Promise<void> {
+    TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
+    await tx.manager.query(
+      `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
+      [taskId],
+    );
+    await this.events.append(tx, projectId, 'TaskStatusChanged', {
+      taskId: toPublicId('Task', taskId),
+      from: TaskStatus.DRAFT,
+      to: TaskStatus.DISPATCHED,
+      ...(reason ? { reason } : {}),
+    });
+  }
+
   private async readyTasks(manager: EntityManager, planId: string): Promise<ReadyRow[]> {
-    return manager
-      .query(
-        `SELECT t.id, t.title, t.required_proficiency,
+    const rows: ReadyRow[] = await manager.query(
+      `SELECT t.id, t.title, t.required_proficiency, t.can_run_parallel,
+              t.phase_id || ':' || coalesce(t.parent_task_id::text, '') AS sibling_group,
               coalesce(array_agg(ts.skill_id) FILTER (WHERE ts.skill_id IS NOT NULL), '{}') AS skill_ids
          FROM task t
          JOIN phase ph ON ph.id = t.phase_id
@@ -252,34 +260,15 @@ export class Dispatcher {
                AND (NOT s.can_run_parallel OR NOT t.can_run_parallel))
         GROUP BY t.id, ph.position
         ORDER BY ph.position, t.position, t.id`,
-        [planId],
-      )
-      .then((rows: ReadyRow[]) => this.oneSequentialPerGroup(manager, rows));
-  }
-
-  /**
-   * Of several ready siblings, a sequential one goes alone: it is kept only when no sibling
-   * before it in this pass was kept; and nothing after a kept sequential sibling is.
-   */
-  private async oneSequentialPerGroup(
-    manager: EntityManager,
-    rows: ReadyRow[],
-  ): Promise<ReadyRow[]> {
-    if (rows.length < 2) return rows;
-    const info: { id: string; group: string; parallel: boolean }[] = await manager.query(
-      `SELECT id, phase_id || ':' || coalesce(parent_task_id::text, '') AS "group",
-              can_run_parallel AS parallel
-         FROM task WHERE id = ANY($1::uuid[])`,
-      [rows.map((row) => row.id)],
+      [planId],
     );
-    const byId = new Map(info.map((row) => [row.id, row]));
+    // Of several ready siblings, a sequential one goes alone: it is kept only when no sibling
+    // before it in this pass was kept, and nothing after a kept sequential sibling is.
     const kept = new Map<string, { sequential: boolean }>();
     return rows.filter((row) => {
-      const task = byId.get(row.id);
-      if (!task) return false;
-      const group = kept.get(task.group);
-      if (group && (group.sequential || !task.parallel)) return false;
-      kept.set(task.group, { sequential: !task.parallel || (group?.sequential ?? false) });
+      const group = kept.get(row.sibling_group);
+      if (group && (group.sequential || !row.can_run_parallel)) return false;
+      kept.set(row.sibling_group, { sequential: !row.can_run_parallel });
       return true;
     });
   }

@@ -1,7 +1,6 @@
 import { preparedQuery } from '../../db/prepared.js';
 import { returning } from '../../db/returning.js';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Logger } from '../../logging/logger.js';
 import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
 import { toPublicId } from '../common/public-id.js';
@@ -61,7 +60,6 @@ export class RunQueue {
     private readonly transactions: Transactions,
     private readonly events: EventLog,
     private readonly runs: RunService,
-    private readonly logger: Logger,
   ) {}
 
   /**
@@ -211,21 +209,14 @@ export class RunQueue {
     }
     const why = reason?.trim().slice(0, 2000) || null;
     return this.transactions.run(async (tx) => {
-      const rows = await returning<Record<string, unknown>>(
-        tx.manager,
-        `UPDATE agent_run
-            SET status = 'PAUSED', resume_at = $3, session_id = NULL, lease_expires_at = NULL,
-                exit_reason = $4, updated_at = now()
-          WHERE id = $1 AND lease_version = $2 AND status IN ('CLAIMED', 'RUNNING')
-          RETURNING *`,
-        [run.id, leaseVersion, resumeAt, why],
+      const paused = await this.fenced(
+        tx,
+        run,
+        leaseVersion,
+        `status = 'PAUSED', resume_at = $3, session_id = NULL, lease_expires_at = NULL,
+         exit_reason = $4`,
+        [resumeAt, why],
       );
-      const row = rows[0];
-      if (!row) {
-        const current = await tx.manager.findOneBy(AgentRunEntity, { id: run.id });
-        throw stale(current ?? run, leaseVersion);
-      }
-      const paused = toEntity(row);
       await this.events.append(tx, paused.projectId, 'RunPaused', {
         ...this.refs(paused),
         leaseVersion,
@@ -342,7 +333,8 @@ export class RunQueue {
   }
 
   /**
-   * Updates a run only while `leaseVersion` holds its lease; STALE_LEASE otherwise. Emits
+   * Updates a run only while `leaseVersion` holds its lease; STALE_LEASE otherwise. `set` may
+   * use $3, $4, … for `parameters`. Emits
    * RunStarted when this update is the one that took the run from CLAIMED to RUNNING.
    */
   private async fenced(
@@ -350,6 +342,7 @@ export class RunQueue {
     run: AgentRunEntity,
     leaseVersion: number,
     set: string,
+    parameters: readonly unknown[] = [],
   ): Promise<AgentRunEntity> {
     const rows: Record<string, unknown>[] = await returning(
       tx.manager,
@@ -361,7 +354,7 @@ export class RunQueue {
          FROM previous
         WHERE r.id = previous.id
         RETURNING r.*, previous.status AS previous_status`,
-      [run.id, leaseVersion],
+      [run.id, leaseVersion, ...parameters],
     );
     const row = rows[0];
     if (!row) {
