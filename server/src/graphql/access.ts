@@ -2,6 +2,7 @@ import type { Actor } from '../domain/access/actor.js';
 import type { Action } from '../domain/access/permissions.js';
 import type { Authorizer, Resource } from '../domain/access/authorizer.js';
 import type { MemberRole } from '../domain/access/permissions.js';
+import type { ApiTokenEntity, InviteEntity } from '../domain/auth/auth.entity.js';
 import { DomainError, ErrorCode } from '../domain/common/errors.js';
 import type { NodeKind } from '../domain/common/public-id.js';
 import type { PhaseEntity, PlanEntity } from '../domain/plan/plan.entity.js';
@@ -167,6 +168,20 @@ export class Access {
     if (!skill) throw missing('skill', field);
     await this.authorize(action, { workspaceId: skill.workspaceId });
     return skill;
+  }
+
+  async invite(id: string, action: Action, field = 'inviteId'): Promise<InviteEntity> {
+    const invite = await this.services.invites.get(this.decode('Invite', id, field));
+    if (!invite) throw missing('invite', field);
+    await this.authorize(action, { workspaceId: invite.workspaceId });
+    return invite;
+  }
+
+  async apiToken(id: string, action: Action, field = 'apiTokenId'): Promise<ApiTokenEntity> {
+    const token = await this.services.apiTokens.get(this.decode('ApiToken', id, field));
+    if (!token) throw missing('API token', field);
+    await this.authorize(action, { workspaceId: token.workspaceId });
+    return token;
   }
 
   async member(id: string, action: Action, field = 'memberId'): Promise<MemberEntity> {

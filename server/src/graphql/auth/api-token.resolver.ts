@@ -1,5 +1,4 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
-import { DomainError, ErrorCode } from '../../domain/common/errors.js';
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { ProjectType } from '../project/project.type.js';
@@ -56,12 +55,7 @@ export class ApiTokenResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ApiTokenPayload> {
     const { value, userErrors } = await mutate(async () => {
-      const key = ctx.access.decode('ApiToken', input.apiTokenId, 'apiTokenId');
-      const row = await ctx.services.apiTokens.get(key);
-      if (!row) {
-        throw new DomainError(ErrorCode.NOT_FOUND, 'apiTokenId: no such API token', ['apiTokenId']);
-      }
-      await ctx.access.authorize('apiToken.manage', { workspaceId: row.workspaceId });
+      const row = await ctx.access.apiToken(input.apiTokenId, 'apiToken.manage');
       const userId = ctx.access.requireUser('revoke API tokens');
       return ctx.services.apiTokens.revoke(row, userId, ctx.client);
     });

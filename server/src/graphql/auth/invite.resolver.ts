@@ -1,6 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { MemberRole } from '../../domain/access/permissions.js';
-import { DomainError, ErrorCode } from '../../domain/common/errors.js';
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { ProjectType } from '../project/project.type.js';
@@ -119,11 +118,7 @@ export class InviteResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<InvitePayload> {
     const { value, userErrors } = await mutate(async () => {
-      const key = ctx.access.decode('Invite', input.inviteId, 'inviteId');
-      const invite = await ctx.services.invites.get(key);
-      if (!invite)
-        throw new DomainError(ErrorCode.NOT_FOUND, 'inviteId: no such invite', ['inviteId']);
-      await ctx.access.authorize('member.manage', { workspaceId: invite.workspaceId });
+      const invite = await ctx.access.invite(input.inviteId, 'member.manage');
       const userId = ctx.access.requireUser('revoke invites');
       return ctx.services.invites.revoke(invite, userId, ctx.client);
     });
