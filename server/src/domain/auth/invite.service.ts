@@ -5,7 +5,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
 import { parsePublicIdOf, toPublicId } from '../common/public-id.js';
-import { requireName } from '../common/validation.js';
+import { requireMachineId, requireName } from '../common/validation.js';
 import { fetchPage, type Page, type PageRequest } from '../../db/pagination.js';
 import { ProjectEntity } from '../project/project.entity.js';
 import { MemberEntity, MemberScope } from '../user/member.entity.js';
@@ -56,8 +56,6 @@ export function requireGrantable(field: string, role: MemberRole, granter: Membe
     );
   }
 }
-
-const MACHINE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Invitations. Workspace and project invites carry a role, an opaque token shown once, and
@@ -230,12 +228,7 @@ export class InviteService {
     machine: Machine,
     client: ClientInfo,
   ): Promise<{ session: IssuedSession; invite: InviteEntity }> {
-    if (!MACHINE_ID.test(machine.id)) {
-      throw badInput(
-        'machine.id',
-        'machine.id must be 1-128 letters, digits, ".", "_", ":" or "-"',
-      );
-    }
+    requireMachineId('machine.id', machine.id);
     const name = requireName('machine.name', machine.name);
     const { payload } = await this.keys.verify('cliInvite', token, 'CLI invite');
     const inviteId = typeof payload.jti === 'string' ? payload.jti : '';

@@ -98,3 +98,13 @@ export function requireSeq(field: string, value: number): number {
   }
   return value;
 }
+
+const MACHINE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** A daemon's stable machine id: 1–128 letters, digits, ".", "_", ":" or "-". */
+export function requireMachineId(field: string, value: string): string {
+  if (!MACHINE_ID.test(value)) {
+    throw badInput(field, `${field} must be 1-128 letters, digits, ".", "_", ":" or "-"`);
+  }
+  return value;
+}

@@ -4,7 +4,7 @@ import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js'
 import { uuidv7 } from '../common/ids.js';
 import { toPublicId } from '../common/public-id.js';
 import type { Transactions } from '../common/transactions.js';
-import { requireName } from '../common/validation.js';
+import { requireMachineId, requireName } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { parseProficiency } from '../skill/proficiency.js';
 import type { SkillService } from '../skill/skill.service.js';
@@ -27,7 +27,6 @@ export interface NewSession {
   readonly skills: ReadonlyArray<{ readonly skill: string; readonly proficiency: unknown }>;
 }
 
-const MACHINE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const PROVIDER = /^[a-z][a-z0-9-]{0,31}$/;
 
 /**
@@ -46,9 +45,7 @@ export class SessionRegistry {
 
   async register(input: NewSession): Promise<AgentSessionEntity> {
     const name = requireName('name', input.name, 64);
-    if (!MACHINE_ID.test(input.machineId)) {
-      throw badInput('machineId', 'machineId must be 1-128 letters, digits, ".", "_", ":" or "-"');
-    }
+    requireMachineId('machineId', input.machineId);
     const provider = input.provider?.trim() || null;
     if (provider !== null && !PROVIDER.test(provider)) {
       throw badInput('provider', 'provider must be a lower-case name like claude, codex or aider');
