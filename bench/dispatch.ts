@@ -1,21 +1,35 @@
 /**
- * The run queue under contention: SESSIONS agent sessions race to claim RUNS queued runs.
+ * Dispatch under load, in two halves, each against a baseline measured in the same run.
  *
- * Studio's claim (RunQueue.claim: the SKIP LOCKED claim statement with skill eligibility and
- * resume times, the lease and fencing token, and a RunClaimed event in the same transaction)
- * is measured against a baseline in the same run and on the same database: a raw loop of the
- * bare `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)` through the same pool.
- * Goal: ≥ 0.5 × the raw loop and ≥ 1,000 claims/s on 2 cores (on PostgreSQL). Every run must
- * be claimed exactly once (double_claims=0).
+ * 1. The run queue under contention: SESSIONS agent sessions race to claim RUNS queued runs.
+ *    Studio's claim (RunQueue.claim: the SKIP LOCKED claim statement with skill eligibility
+ *    and resume times, the lease and fencing token, and a RunClaimed event in the same
+ *    statement) is measured against a raw loop of the bare
+ *    `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)` through the same pool on
+ *    the same database. Goal: ≥ 0.5 × the raw loop and ≥ 1,000 claims/s on 2 cores (on
+ *    PostgreSQL). Every run must be claimed exactly once (double_claims=0).
  *
- * Not measured yet: task-ready → run-received latency over the graphql-ws push, which needs
- * the dispatcher (plan activation and targeting) of a later step.
+ * 2. Task ready → run received over the graphql-ws push. PUSH_SESSIONS daemons register over
+ *    GraphQL and each subscribes to `sessionRuns` on a socket of its own (the real graphql-ws
+ *    client over `ws`). Each sample activates a fresh draft plan of one task (setPlanStatus
+ *    ACTIVE over HTTP): the dispatcher targets the task's EXECUTION run at the best idle
+ *    session and the subscription pushes it. Timed: from sending the mutation until the run
+ *    arrives on the targeted session's socket (p50, p99; goal p99 ≤ 50 ms on loopback). Then,
+ *    untimed, that daemon claims and completes the run, so it is idle again and the next
+ *    sample goes to the session idle longest. Baseline, interleaved with the samples: a bare
+ *    authenticated mutation round trip on the same HTTP server (heartbeatSession), so the
+ *    ratio is the cost of dispatch and push over a plain request.
+ *
+ * On PostgreSQL when DATABASE_URL is set (a throw-away database), else on embedded PGlite;
+ * the bus is in-process. Nothing here is asserted in tests: the numbers are for comparison.
  */
 import 'reflect-metadata';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startStudio } from '../server/src/app.js';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startStudio, type Studio } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config/config.js';
 import type { Database } from '../server/src/db/database.js';
 import { returning } from '../server/src/db/returning.js';
@@ -26,11 +40,21 @@ import {
 import { createLogger } from '../server/src/logging/logger.js';
 import { InProcessPubSub } from '../server/src/pubsub/in-process.pubsub.js';
 import { openBenchDatabase } from './database.js';
-import { median, result, type BenchOptions } from './lib.js';
+import { median, percentile, result, type BenchOptions } from './lib.js';
 
 const SESSIONS = 50;
 const GOAL_RATIO = 0.5;
 const GOAL_CLAIMS_PER_S = 1000;
+
+/** Daemons subscribed to their runs in the push half; the dispatcher rotates among them. */
+const PUSH_SESSIONS = 4;
+/** Push samples not counted: sockets, subscriptions and compiled queries warm up. */
+const PUSH_WARMUP = 2 * PUSH_SESSIONS;
+const GOAL_P99_MS = 50;
+/** A push that takes longer than this is lost: the benchmark fails. */
+const PUSH_TIMEOUT_MS = 10_000;
+
+const OWNER = { email: 'bench@example.test', password: 'bench password' };
 
 /** Queues `count` untargeted runs in one statement (the queue's contents, not what we time). */
 async function seed(database: Database, projectId: string, count: number): Promise<void> {
@@ -75,9 +99,282 @@ async function doubleClaims(
   return Number(row?.twice ?? 0) + Math.abs(expected - Number(row?.claimed ?? 0));
 }
 
+/** GraphQL over HTTP as one signed-in user; GraphQL errors and userErrors throw. */
+function graphqlAs(url: string, accessToken: string) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
+  const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T | null; errors?: unknown[] };
+    if (body.errors?.length || !body.data) {
+      throw new Error(`GraphQL errors (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
+    }
+    return body.data;
+  };
+  /** `mutation { <name>(input: $input) { <selection> userErrors } }`: the payload. */
+  const mutate = async <T>(
+    name: string,
+    input: Record<string, unknown>,
+    selection: string,
+  ): Promise<T> => {
+    const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
+    const data = await request<Record<string, (T & { userErrors: unknown[] }) | null>>(
+      `mutation($input: ${type}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`,
+      { input },
+    );
+    const payload = data[name];
+    if (!payload || payload.userErrors.length > 0) {
+      throw new Error(`${name} failed: ${JSON.stringify(payload?.userErrors)}`);
+    }
+    return payload;
+  };
+  return { request, mutate };
+}
+
+const SESSION_RUNS = `subscription($sessionId: ID!) {
+  sessionRuns(sessionId: $sessionId) { id purpose task { id title } }
+}`;
+
+interface Pushed {
+  /** performance.now() when the graphql-ws client handed it over. */
+  readonly at: number;
+  readonly sessionId: string;
+  readonly runId: string;
+  readonly purpose: string;
+  readonly taskId: string | undefined;
+}
+
+/** Every run pushed to the benchmark's daemons, by task; a sample waits here for its run. */
+class Inbox {
+  private readonly byTask = new Map<string, Pushed[]>();
+  private readonly waiting = new Map<
+    string,
+    { resolve: (pushed: Pushed) => void; reject: (error: Error) => void }
+  >();
+  private failure: Error | undefined;
+  closing = false;
+
+  receive(pushed: Pushed): void {
+    if (!pushed.taskId || pushed.purpose !== 'EXECUTION') return;
+    const list = this.byTask.get(pushed.taskId) ?? [];
+    list.push(pushed);
+    this.byTask.set(pushed.taskId, list);
+    if (list.length === 1) this.waiting.get(pushed.taskId)?.resolve(pushed);
+  }
+
+  fail(error: Error): void {
+    if (this.closing) return;
+    this.failure ??= error;
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+  }
+
+  /** The first push of the task's EXECUTION run (call before making the task ready). */
+  next(taskId: string): Promise<Pushed> {
+    return new Promise<Pushed>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const already = this.byTask.get(taskId)?.[0];
+      if (already) return resolve(already);
+      const timer = setTimeout(
+        () => reject(new Error(`no run of task ${taskId} was pushed within ${PUSH_TIMEOUT_MS} ms`)),
+        PUSH_TIMEOUT_MS,
+      );
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(taskId);
+      };
+      this.waiting.set(taskId, {
+        resolve: (pushed) => (done(), resolve(pushed)),
+        reject: (error) => (done(), reject(error)),
+      });
+    });
+  }
+
+  /** Tasks whose EXECUTION run was pushed more than once (to any session). */
+  duplicates(): number {
+    return [...this.byTask.values()].filter((list) => list.length > 1).length;
+  }
+}
+
+/** One daemon's socket: connected and authenticated, subscribed to the session's runs. */
+async function connectDaemon(
+  wsUrl: string,
+  accessToken: string,
+  sessionId: string,
+  inbox: Inbox,
+): Promise<Client> {
+  let connected = false;
+  const client = await new Promise<Client>((resolve, reject) => {
+    const socket: Client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${accessToken}` },
+      lazy: false,
+      retryAttempts: 0,
+      on: {
+        connected: () => {
+          connected = true;
+          resolve(socket);
+        },
+        closed: (event) => {
+          const error = new Error(
+            `the socket of ${sessionId} closed (${(event as { code?: number }).code ?? '?'})`,
+          );
+          if (connected) inbox.fail(error);
+          else reject(error);
+        },
+      },
+    });
+  });
+  client.subscribe<{
+    sessionRuns: { id: string; purpose: string; task: { id: string } | null };
+  }>(
+    { query: SESSION_RUNS, variables: { sessionId } },
+    {
+      next: (value) => {
+        const at = performance.now();
+        const run = value.data?.sessionRuns;
+        if (value.errors?.length || !run) {
+          inbox.fail(new Error(`sessionRuns failed: ${JSON.stringify(value.errors)}`));
+          return;
+        }
+        inbox.receive({ at, sessionId, runId: run.id, purpose: run.purpose, taskId: run.task?.id });
+      },
+      error: (error) =>
+        inbox.fail(new Error(`sessionRuns of ${sessionId} failed: ${JSON.stringify(error)}`)),
+      complete: () => inbox.fail(new Error(`sessionRuns of ${sessionId} ended`)),
+    },
+  );
+  return client;
+}
+
+interface PushLatency {
+  /** Mutation sent → run received on the targeted daemon's socket, ms. */
+  readonly push: number[];
+  /** The same mutation's own round trip (its answer), ms. */
+  readonly answered: number[];
+  /** The baseline: heartbeatSession's round trip, ms. */
+  readonly baseline: number[];
+  readonly duplicates: number;
+  /** How many samples each daemon received, in registration order. */
+  readonly perSession: number[];
+}
+
+/** Task ready → run received over graphql-ws, `samples` times after PUSH_WARMUP unmeasured. */
+async function pushLatency(studio: Studio, samples: number): Promise<PushLatency> {
+  // A token of its own: the claims half may have outlived the setup's 15-minute one.
+  const { accessToken } = await studio.services.auth.login(OWNER, { address: null }, 'api');
+  const api = graphqlAs(`${studio.url}/graphql`, accessToken);
+  const { viewer } = await api.request<{
+    viewer: { memberships: { workspace: { id: string } }[] };
+  }>('{ viewer { memberships { workspace { id } } } }');
+  const workspaceId = viewer.memberships[0]?.workspace.id;
+  if (!workspaceId) throw new Error('the bench user has no workspace');
+  const { project } = await api.mutate<{ project: { id: string } }>(
+    'createProject',
+    { workspaceId, remoteUrl: 'https://github.com/bench/push' },
+    'project { id }',
+  );
+  const sessions: string[] = [];
+  for (let n = 0; n < PUSH_SESSIONS; n++) {
+    const { session } = await api.mutate<{ session: { id: string } }>(
+      'registerSession',
+      {
+        projectId: project.id,
+        role: 'WORKER',
+        name: `daemon-${n}`,
+        machineId: `push-machine-${n}`,
+        provider: 'claude',
+      },
+      'session { id }',
+    );
+    sessions.push(session.id);
+  }
+  const inbox = new Inbox();
+  const wsUrl = `${studio.url.replace(/^http/, 'ws')}/graphql`;
+  const clients: Client[] = [];
+  const measured: PushLatency = {
+    push: [],
+    answered: [],
+    baseline: [],
+    duplicates: 0,
+    perSession: sessions.map(() => 0),
+  };
+  try {
+    for (const sessionId of sessions) {
+      clients.push(await connectDaemon(wsUrl, accessToken, sessionId, inbox));
+    }
+    for (let n = 0; n < PUSH_WARMUP + samples; n++) {
+      // Untimed: a draft plan with one task, ready as soon as the plan is active.
+      const { plan } = await api.mutate<{ plan: { id: string } }>(
+        'createPlan',
+        { projectId: project.id, name: `Push ${n + 1}` },
+        'plan { id }',
+      );
+      const { phase } = await api.mutate<{ phase: { id: string } }>(
+        'createPhase',
+        { planId: plan.id, name: 'Build' },
+        'phase { id }',
+      );
+      const { task } = await api.mutate<{ task: { id: string } }>(
+        'createTask',
+        { phaseId: phase.id, title: `Task ${n + 1}` },
+        'task { id }',
+      );
+
+      // The baseline: a bare authenticated mutation round trip on the same server.
+      const beat = performance.now();
+      await api.mutate(
+        'heartbeatSession',
+        { sessionId: sessions[n % sessions.length] },
+        'session { id }',
+      );
+      const baselineMs = performance.now() - beat;
+
+      // Timed: activation → the dispatcher queues the run → the push reaches the daemon.
+      const arrival = inbox.next(task.id);
+      const sent = performance.now();
+      await api.mutate('setPlanStatus', { planId: plan.id, status: 'ACTIVE' }, 'plan { status }');
+      const answeredMs = performance.now() - sent;
+      const pushed = await arrival;
+      const pushMs = pushed.at - sent;
+
+      // Untimed: the daemon that got the run claims and completes it, and is idle again.
+      const claimed = await api.mutate<{ run: { id: string } | null; leaseVersion: number | null }>(
+        'claimRun',
+        { sessionId: pushed.sessionId, runId: pushed.runId },
+        'run { id } leaseVersion',
+      );
+      if (claimed.run?.id !== pushed.runId || claimed.leaseVersion === null) {
+        throw new Error(
+          `${pushed.sessionId} could not claim the run pushed to it (${pushed.runId})`,
+        );
+      }
+      await api.mutate(
+        'completeRun',
+        { runId: pushed.runId, leaseVersion: claimed.leaseVersion, exitCode: 0 },
+        'run { status }',
+      );
+      if (n < PUSH_WARMUP) continue;
+      measured.push.push(pushMs);
+      measured.answered.push(answeredMs);
+      measured.baseline.push(baselineMs);
+      const index = sessions.indexOf(pushed.sessionId);
+      measured.perSession[index] = (measured.perSession[index] ?? 0) + 1;
+    }
+    return { ...measured, duplicates: inbox.duplicates() };
+  } finally {
+    inbox.closing = true;
+    for (const client of clients) await client.dispose();
+  }
+}
+
 export default async function dispatch(options: BenchOptions): Promise<void> {
   const runs = options.quick ? 1000 : 3000;
   const rounds = options.quick ? 1 : 3;
+  const samples = options.quick ? 50 : 200;
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maestro-bench-dispatch-'));
   const { database, drop } = await openBenchDatabase(20);
   const logger = createLogger('silent');
@@ -96,8 +393,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     const { workspace } = await services.auth.completeSetup(
       {
         setupToken: (await services.auth.issueSetupToken()) as string,
-        email: 'bench@example.test',
-        password: 'bench password',
+        ...OWNER,
         name: 'Bench',
         workspaceName: 'Bench',
       },
@@ -160,20 +456,46 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     }
     const claimsPerS = median(ours);
     const rawPerS = median(raw);
+
+    console.log(
+      `task ready → run received: ${samples} samples (after ${PUSH_WARMUP} unmeasured) over graphql-ws, ${PUSH_SESSIONS} daemons…`,
+    );
+    const latency = await pushLatency(studio, samples);
+    const p50 = percentile(latency.push, 0.5);
+    const p99 = percentile(latency.push, 0.99);
+    const baselineP50 = percentile(latency.baseline, 0.5);
+    const baselineP99 = percentile(latency.baseline, 0.99);
+    console.log(
+      `push p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (activation answered: p50 ` +
+        `${percentile(latency.answered, 0.5).toFixed(1)} ms, p99 ${percentile(latency.answered, 0.99).toFixed(1)} ms); ` +
+        `baseline heartbeatSession p50 ${baselineP50.toFixed(1)} ms, p99 ${baselineP99.toFixed(1)} ms; ` +
+        `runs per daemon ${latency.perSession.join('/')}`,
+    );
     result('dispatch', {
       claims_per_s: claimsPerS,
       raw_claims_per_s: rawPerS,
       ratio_vs_raw: claimsPerS / rawPerS,
       double_claims: doubles,
+      p50_ms: p50,
+      p99_ms: p99,
+      baseline_p50_ms: baselineP50,
+      baseline_p99_ms: baselineP99,
+      p50_vs_baseline: p50 / baselineP50,
+      p99_vs_baseline: p99 / baselineP99,
+      duplicate_pushes: latency.duplicates,
       goal_ratio: GOAL_RATIO,
       goal_claims_per_s: GOAL_CLAIMS_PER_S,
+      goal_p99_ms: GOAL_P99_MS,
       sessions: SESSIONS,
       runs,
+      push_sessions: PUSH_SESSIONS,
+      samples,
       database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
     });
   } finally {
     await studio.close();
     await database.close();
     await drop();
+    await rm(scratch, { recursive: true, force: true });
   }
 }

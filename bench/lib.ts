@@ -12,6 +12,15 @@ export function median(values: readonly number[]): number {
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/**
+ * The value at quantile `q` (0–1) of `values`, the way load-generator.mjs reads its latencies:
+ * the sorted value at floor(q × n), capped at the last one (so p99 of 50 samples is the maximum).
+ */
+export function percentile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
 /** Prints the one comparable line every benchmark ends with (DESIGN §10). */
 export function result(name: string, values: Record<string, number | string | boolean>): void {
   const fields = Object.entries(values)
