@@ -89,6 +89,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       secret,
       previousSecrets: config.previousSecrets,
       loginLimits: config.loginLimits,
+      leadWorkerCap: config.leadWorkerCap,
     });
     if (options.reaper !== false) {
       services.reaper.start();

@@ -7,7 +7,7 @@ import { InviteService } from './domain/auth/invite.service.js';
 import { StudioLinks } from './domain/auth/links.js';
 import { TokenKeys } from './domain/auth/jwt.js';
 import { DEFAULT_THROTTLE_LIMITS, LoginThrottle } from './domain/auth/login-throttle.js';
-import { Transactions, type Tx } from './domain/common/transactions.js';
+import { Transactions } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
 import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
@@ -30,6 +30,8 @@ import { Dispatcher } from './domain/dispatch/dispatcher.js';
 import { Reaper } from './domain/dispatch/reaper.js';
 import { RunQueue } from './domain/dispatch/run-queue.js';
 import { SessionRegistry } from './domain/dispatch/session-registry.js';
+import { SubtaskDirectives } from './domain/dispatch/subtasks.js';
+import { Teams } from './domain/dispatch/teams.js';
 import { WorkspaceRepository } from './domain/workspace/workspace.repository.js';
 import { WorkspaceService } from './domain/workspace/workspace.service.js';
 import type { Logger } from './logging/logger.js';
@@ -52,6 +54,10 @@ export interface Services {
   readonly queue: RunQueue;
   readonly registry: SessionRegistry;
   readonly dispatcher: Dispatcher;
+  /** Leads' teams and the work they delegate to their workers. */
+  readonly teams: Teams;
+  /** Subtask directives posted by running agents. */
+  readonly subtasks: SubtaskDirectives;
   /** Returns expired leases to the queue and ends dead sessions, every 15 s, on one replica. */
   readonly reaper: Reaper;
   readonly skills: SkillService;
@@ -74,6 +80,8 @@ export function createServices(deps: {
   secret: string;
   previousSecrets?: readonly string[];
   loginLimits?: { perAccount: number; perAddress: number };
+  /** MAESTRO_LEAD_WORKER_CAP (default 8). */
+  leadWorkerCap?: number;
 }): Services {
   const { dataSource } = deps;
   const transactions = new Transactions(dataSource, deps.logger);
@@ -97,8 +105,8 @@ export function createServices(deps: {
     deps.pubsub,
     deps.logger.child({ component: 'runs' }),
   );
-  const dispatcher = new Dispatcher(events, runs);
-  const dispatchReady = (tx: Tx, planId: string) => dispatcher.dispatchReady(tx, planId);
+  const queue = new RunQueue(dataSource, transactions, events, runs);
+  const dispatcher = new Dispatcher(dataSource, events, runs, queue);
   const tasks = new TaskService(
     taskRepository,
     phaseRepository,
@@ -109,7 +117,7 @@ export function createServices(deps: {
     transactions,
     async (projectId, manager) =>
       (await projectRepository.findById(projectId, manager))?.workspaceId,
-    dispatchReady,
+    dispatcher,
   );
   const plans = new PlanService(
     planRepository,
@@ -118,7 +126,7 @@ export function createServices(deps: {
     transactions,
     tasks,
     locks,
-    dispatchReady,
+    dispatcher,
   );
   const audit = new AuditService(dataSource);
   const keys = new TokenKeys(deps.secret, deps.previousSecrets);
@@ -130,11 +138,19 @@ export function createServices(deps: {
     new LoginThrottle(dataSource, { ...DEFAULT_THROTTLE_LIMITS, ...deps.loginLimits }),
     deps.logger.child({ component: 'auth' }),
   );
-  const queue = new RunQueue(dataSource, transactions, events, runs);
+  const teams = new Teams(transactions, events, runs, queue, deps.leadWorkerCap);
+  const comments = new CommentService(
+    new TaskCommentRepository(dataSource),
+    taskRepository,
+    events,
+    transactions,
+  );
   return {
     queue,
     dispatcher,
-    registry: new SessionRegistry(dataSource, transactions, events, skills, queue),
+    teams,
+    subtasks: new SubtaskDirectives(transactions, queue, runs, tasks, comments),
+    registry: new SessionRegistry(dataSource, transactions, events, skills, queue, teams),
     reaper: new Reaper({
       transactions,
       events,
@@ -159,11 +175,6 @@ export function createServices(deps: {
     knowledge: new KnowledgeService(dataSource, events, transactions),
     audit,
     transactions,
-    comments: new CommentService(
-      new TaskCommentRepository(dataSource),
-      taskRepository,
-      events,
-      transactions,
-    ),
+    comments,
   };
 }

@@ -332,6 +332,32 @@ describe('the authorization matrix', () => {
         reason: 'broke',
       }),
     },
+    allocateTeam: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        sessionId: await fresh.session(caller),
+        dev: 1,
+        review: 0,
+        test: 0,
+      }),
+    },
+    delegateRun: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        workerSessionId: await fresh.session(caller),
+        packet: { title: 'Write the tests', instructions: 'Cover the parser.' },
+      }),
+    },
+    postSubtask: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        directive: '{"title": "Split the parser"}',
+      }),
+    },
     revokeApiToken: {
       action: 'apiToken.manage',
       input: async () => ({ apiTokenId: await fresh.apiToken() }),

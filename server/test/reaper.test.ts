@@ -198,10 +198,18 @@ describe('the reaper', () => {
         tokensOut: 0,
       },
     ]);
+    // The first expiry sent the task back to DISPATCHED with its run; nothing started it since.
     expect((await events(projectId, 'TaskStatusChanged')).map((e) => e.payload)).toEqual([
       {
         taskId,
         from: 'IN_PROGRESS',
+        to: 'DISPATCHED',
+        reason: 'its run lost its lease and is queued again',
+        runId: id,
+      },
+      {
+        taskId,
+        from: 'DISPATCHED',
         to: 'NEEDS_OPERATOR',
         reason: `its EXECUTION run ${id} lost its lease 3 times (last on session ${session})`,
       },

@@ -144,6 +144,23 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       field: 'runId',
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, reason: 'x' }),
     },
+    allocateTeam: {
+      field: 'sessionId',
+      input: () => ({ sessionId: UNKNOWN.session, dev: 1, review: 0, test: 0 }),
+    },
+    delegateRun: {
+      field: 'runId',
+      input: () => ({
+        runId: UNKNOWN.run,
+        leaseVersion: 1,
+        workerSessionId: UNKNOWN.session,
+        packet: { title: 't', instructions: 'i' },
+      }),
+    },
+    postSubtask: {
+      field: 'runId',
+      input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, directive: '{"title": "x"}' }),
+    },
     updateMember: {
       field: 'memberId',
       input: () => ({ memberId: UNKNOWN.member, role: 'VIEWER' }),

@@ -31,6 +31,8 @@ export interface Config {
   readonly trustProxy: number;
   /** The address people reach Studio at, for setup and invite links; default http://HOST:PORT. */
   readonly publicUrl: string | undefined;
+  /** Workers one lead may have in flight: its team's size and its open delegated runs. */
+  readonly leadWorkerCap: number;
 }
 
 /** Overrides of the GraphQL API's limits; the defaults live with the limits themselves. */
@@ -113,6 +115,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     },
     trustProxy: integer(env, 'MAESTRO_TRUST_PROXY', 0, 0, 10),
     publicUrl: optionalUrl(env, 'MAESTRO_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    leadWorkerCap: integer(env, 'MAESTRO_LEAD_WORKER_CAP', 8, 1, 256),
   };
 }
 

@@ -5,6 +5,7 @@ import { Planning1795246726577 } from './1795246726577-planning.js';
 import { PublicIdFunction1795260000000 } from './1795260000000-public-id-function.js';
 import { QueuedIndex1795260000001 } from './1795260000001-queued-index.js';
 import { LeaseIndex1795260000002 } from './1795260000002-lease-index.js';
+import { TeamsAndDelegation1795260000003 } from './1795260000003-teams-and-delegation.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PublicIdFunction1795260000000,
   QueuedIndex1795260000001,
   LeaseIndex1795260000002,
+  TeamsAndDelegation1795260000003,
 ];

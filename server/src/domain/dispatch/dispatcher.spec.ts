@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { toPublicId } from '../common/public-id.js';
-import { chooseSession, type Candidate } from './dispatcher.js';
+import { chooseSession, rankMembers, type Candidate } from './dispatcher.js';
 
 const RUST = '00000000-0000-7000-8000-000000000001';
 const GO = '00000000-0000-7000-8000-000000000002';
@@ -15,7 +15,7 @@ function session(
     id: `00000000-0000-7000-8000-${String(next).padStart(12, '0')}`,
     name,
     inFlight: 0,
-    lastClaimAt: null,
+    lastActiveAt: null,
     createdAt: new Date(2026, 0, 1, 0, 0, next),
     skills: new Map(Object.entries(skills)),
     ...extra,
@@ -44,8 +44,8 @@ describe('chooseSession', () => {
   test('idle first, then the higher mean proficiency, then the longest idle, then the oldest', () => {
     const busy = session('busy', { [RUST]: 5 }, { inFlight: 1 });
     const good = session('good', { [RUST]: 4 });
-    const best = session('best', { [RUST]: 5 }, { lastClaimAt: new Date(2026, 0, 2) });
-    const bestRested = session('best-rested', { [RUST]: 5 }, { lastClaimAt: new Date(2026, 0, 1) });
+    const best = session('best', { [RUST]: 5 }, { lastActiveAt: new Date(2026, 0, 2) });
+    const bestRested = session('best-rested', { [RUST]: 5 }, { lastActiveAt: new Date(2026, 0, 1) });
     const needs = { skillIds: [RUST], requiredProficiency: 3 };
     expect(chooseSession([busy, good, best, bestRested], needs).winner?.name).toBe('best-rested');
     const twinA = session('twin-a', { [RUST]: 5 });
@@ -71,7 +71,7 @@ describe('chooseSession', () => {
   });
 
   test('a task without skills scores every idle session 0 and takes the longest idle', () => {
-    const recent = session('recent', {}, { lastClaimAt: new Date(2026, 0, 5) });
+    const recent = session('recent', {}, { lastActiveAt: new Date(2026, 0, 5) });
     const never = session('never', {});
     const { winner, reason } = chooseSession([recent, never], {
       skillIds: [],
@@ -79,5 +79,30 @@ describe('chooseSession', () => {
     });
     expect(winner?.name).toBe('never');
     expect(reason.candidates.map((c) => c.score)).toEqual([0, 0]);
+  });
+});
+
+describe('rankMembers', () => {
+  test('the same eligibility and score; idle before busy, then score, then the longest idle', () => {
+    const busyExpert = session('busy expert', { [RUST]: 5 }, { inFlight: 2 });
+    const idleAble = session('idle able', { [RUST]: 3 });
+    const idleStrong = session('idle strong', { [RUST]: 4 }, { lastActiveAt: new Date(2026, 5, 1) });
+    const idleStrongRested = session(
+      'idle strong, rested',
+      { [RUST]: 4 },
+      { lastActiveAt: new Date(2026, 1, 1) },
+    );
+    const novice = session('novice', { [RUST]: 2 });
+    const ranked = rankMembers([busyExpert, idleAble, idleStrong, idleStrongRested, novice], {
+      skillIds: [RUST],
+      requiredProficiency: 3,
+    });
+    expect(ranked.map((m) => [m.name, m.rank, m.score, m.note])).toEqual([
+      ['idle strong, rested', 1, 4, 'best of 4 eligible'],
+      ['idle strong', 2, 4, 'ranked 2 of 4'],
+      ['idle able', 3, 3, 'ranked 3 of 4'],
+      ['busy expert', 4, 5, 'ranked 4 of 4, 2 task(s) in flight'],
+      ['novice', null, null, 'lacks 1 skill(s) at proficiency 3'],
+    ]);
   });
 });

@@ -1,14 +1,17 @@
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
+import { returning } from '../../db/returning.js';
 import type { Logger } from '../../logging/logger.js';
 import { toPublicId } from '../common/public-id.js';
 import type { Transactions, Tx } from '../common/transactions.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { AgentRunEntity } from '../run/run.entity.js';
-import { RUN_LIFECYCLE, RunStatus } from '../run/run.types.js';
+import { RUN_LIFECYCLE, type RunPurpose, RunStatus } from '../run/run.types.js';
 import { AgentSessionEntity } from '../session/session.entity.js';
 import { SESSION_TIMEOUT_MS } from '../session/session.service.js';
 import { TASK_LIFECYCLE, TaskStatus } from '../task/task-lifecycle.js';
 import { TaskEntity } from '../task/task.entity.js';
+import { PLANNING_PURPOSES } from './run-queue.js';
+import { moveTaskWithRun } from './task-progress.js';
 
 /** How often a replica tries to reap. */
 export const REAPER_INTERVAL_MS = 15_000;
@@ -54,11 +57,12 @@ interface ExpiredRun {
   project_id: string;
   plan_id: string | null;
   task_id: string | null;
-  purpose: string;
+  purpose: RunPurpose;
   status: RunStatus;
   attempt: number;
   lease_version: number;
   session_id: string | null;
+  parent_run_id: string | null;
   tokens_in: number;
   tokens_out: number;
 }
@@ -174,7 +178,7 @@ export class Reaper {
   ): Promise<Pick<ReapResult, 'requeued' | 'exhausted' | 'deferred'>> {
     const expired: ExpiredRun[] = await tx.manager.query(
       `SELECT id, project_id, plan_id, task_id, purpose, status, attempt, lease_version,
-              session_id, tokens_in, tokens_out
+              session_id, parent_run_id, tokens_in, tokens_out
          FROM agent_run
         WHERE status IN ('CLAIMED', 'RUNNING') AND lease_expires_at < $1
         ORDER BY lease_expires_at, id
@@ -211,6 +215,13 @@ export class Reaper {
         leaseVersion: run.lease_version,
         previousSessionId: run.session_id ? toPublicId('AgentSession', run.session_id) : null,
       });
+      await moveTaskWithRun(
+        tx,
+        this.deps.events,
+        { id: run.id, purpose: run.purpose, taskId: run.task_id, parentRunId: run.parent_run_id },
+        TaskStatus.DISPATCHED,
+        'its run lost its lease and is queued again',
+      );
     }
   }
 
@@ -248,7 +259,8 @@ export class Reaper {
         tokensIn: run.tokens_in,
         tokensOut: run.tokens_out,
       });
-      if (run.task_id) await this.needsOperator(tx, run, run.task_id, now);
+      // A delegated run is its lead's business: RunFailed tells the lead, the task stays.
+      if (run.task_id && !run.parent_run_id) await this.needsOperator(tx, run, run.task_id, now);
     }
     return { failed, deferred };
   }
@@ -277,24 +289,26 @@ export class Reaper {
   /** Queues paused runs whose resume time has come (attempts unchanged); RunResumed. */
   private async resumePaused(tx: Tx, now: Date): Promise<string[]> {
     RUN_LIFECYCLE.assert(RunStatus.PAUSED, RunStatus.QUEUED, 'system');
-    const rows: Array<{
+    const rows = await returning<{
       id: string;
       project_id: string;
       purpose: string;
       task_id: string | null;
       plan_id: string | null;
-    }> = await tx.manager
-      .createQueryBuilder()
-      .update(AgentRunEntity)
-      .set({ status: RunStatus.QUEUED, resumeAt: null })
-      .where(
-        `id IN (SELECT id FROM agent_run WHERE status = 'PAUSED' AND resume_at <= :now
-                   ORDER BY resume_at, id LIMIT :limit FOR UPDATE SKIP LOCKED)`,
-        { now, limit: this.batchSize },
-      )
-      .returning(['id', 'projectId', 'purpose', 'taskId', 'planId'])
-      .execute()
-      .then((result) => result.raw as never);
+    }>(
+      tx.manager,
+      `UPDATE agent_run SET status = 'QUEUED', resume_at = NULL, updated_at = now()
+        WHERE id IN (
+          SELECT r.id FROM agent_run r
+           WHERE r.status = 'PAUSED' AND r.resume_at <= $1
+             -- a paused plan's work waits for the plan (RunQueue.releasePlan)
+             AND (r.purpose = ANY($3::run_purpose[])
+                  OR NOT EXISTS (SELECT 1 FROM plan p WHERE p.id = r.plan_id AND p.status = 'PAUSED'))
+           ORDER BY r.resume_at, r.id LIMIT $2
+           FOR UPDATE OF r SKIP LOCKED)
+        RETURNING id, project_id, purpose, task_id, plan_id`,
+      [now, this.batchSize, PLANNING_PURPOSES],
+    );
     for (const row of rows) {
       await this.deps.events.append(tx, row.project_id, 'RunResumed', {
         runId: toPublicId('Run', row.id),

@@ -10,15 +10,37 @@ import { requireInteger } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { AgentRunEntity } from '../run/run.entity.js';
 import type { OutputChunk, RunService } from '../run/run.service.js';
-import { FINISHED_RUN_STATUSES, RunStatus } from '../run/run.types.js';
+import { FINISHED_RUN_STATUSES, RunPurpose, RunStatus } from '../run/run.types.js';
 import type { AgentSessionEntity } from '../session/session.entity.js';
 import { isAlive } from '../session/session.service.js';
+import { TaskStatus } from '../task/task-lifecycle.js';
+import { moveTaskWithRun } from './task-progress.js';
 
 /** How long a claim holds a run without a heartbeat. */
 export const LEASE_SECONDS = 90;
 
 /** The longest a run may be paused (pauseRun's resumeAt). */
 export const MAX_PAUSE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The SET clause that marks a run RUNNING (its start time is the first such update's). */
+const RUNNING = `status = 'RUNNING', started_at = coalesce(started_at, now())`;
+
+/** Purposes that go on while their plan is paused: talking about the plan is not doing it. */
+export const PLANNING_PURPOSES: readonly RunPurpose[] = [
+  RunPurpose.PLANNING,
+  RunPurpose.REFINE,
+  RunPurpose.REPO_ANALYSIS,
+  RunPurpose.COMMENT_EVAL,
+];
+
+/**
+ * The claim's guard for runs a paused plan holds. holdPlan parks them, but a run can still
+ * reach QUEUED while its plan is paused (an expired lease, a session that ended), and this
+ * keeps it from being claimed until the plan resumes.
+ */
+const NOT_HELD_BY_PLAN = `(c.plan_id IS NULL
+  OR c.purpose IN (${PLANNING_PURPOSES.map((p) => `'${p}'`).join(', ')})
+  OR NOT EXISTS (SELECT 1 FROM plan p WHERE p.id = c.plan_id AND p.status = 'PAUSED'))`;
 
 /** What a daemon reports when a run ends. */
 export interface RunResult {
@@ -87,6 +109,7 @@ export class RunQueue {
               WHERE c.project_id = $2 AND c.status = 'QUEUED' AND c.target_session_id = $1
                 AND (c.resume_at IS NULL OR c.resume_at <= now())
                 AND ($4::uuid IS NULL OR c.id = $4::uuid)
+                AND ${NOT_HELD_BY_PLAN}
               ORDER BY c.queued_at, c.id
               LIMIT 1
               FOR UPDATE SKIP LOCKED),
@@ -95,6 +118,7 @@ export class RunQueue {
               WHERE c.project_id = $2 AND c.status = 'QUEUED' AND c.target_session_id IS NULL
                 AND (c.resume_at IS NULL OR c.resume_at <= now())
                 AND ($4::uuid IS NULL OR c.id = $4::uuid)
+                AND ${NOT_HELD_BY_PLAN}
                 AND NOT EXISTS (
                   SELECT 1 FROM task_skill ts JOIN task t ON t.id = ts.task_id
                    WHERE ts.task_id = c.task_id AND NOT EXISTS (
@@ -156,7 +180,7 @@ export class RunQueue {
         tx,
         run,
         leaseVersion,
-        `status = 'RUNNING', lease_expires_at = now() + make_interval(secs => ${LEASE_SECONDS})`,
+        `${RUNNING}, lease_expires_at = now() + make_interval(secs => ${LEASE_SECONDS})`,
       );
     });
   }
@@ -168,7 +192,7 @@ export class RunQueue {
     chunks: readonly OutputChunk[],
   ): Promise<{ run: AgentRunEntity; lastSeq: number }> {
     return this.transactions.run(async (tx) => {
-      const updated = await this.fenced(tx, run, leaseVersion, `status = 'RUNNING'`);
+      const updated = await this.fenced(tx, run, leaseVersion, RUNNING);
       const saved = await this.runs.appendOutput(tx, run.id, chunks);
       return { run: updated, lastSeq: saved.at(-1)?.seq ?? updated.outputSeq };
     });
@@ -228,6 +252,15 @@ export class RunQueue {
   }
 
   /**
+   * Checks that `leaseVersion` holds the run's lease and keeps the run locked for the rest of
+   * the caller's transaction, for calls that act under the lease without changing the run
+   * (postSubtask, delegateRun). STALE_LEASE otherwise.
+   */
+  async underLease(tx: Tx, run: AgentRunEntity, leaseVersion: number): Promise<AgentRunEntity> {
+    return this.fenced(tx, run, leaseVersion, 'status = r.status');
+  }
+
+  /**
    * Gives the session's claimed and running runs back to the queue (the session ended): the
    * attempt does not count, and the next claim fences this session out.
    */
@@ -247,6 +280,84 @@ export class RunQueue {
         sessionId: toPublicId('AgentSession', session.id),
         reason: 'the session ended',
       });
+      await moveTaskWithRun(tx, this.events, run, TaskStatus.DISPATCHED, 'its session ended');
+    }
+    return rows.length;
+  }
+
+  /**
+   * Cancels the open runs (queued, paused, claimed or running) of a task or of a plan, in the
+   * caller's transaction, which holds the task's or plan's lock. A session holding one learns
+   * it from RunCancelled (which names it) and from STALE_LEASE on its next call.
+   */
+  async cancelOpen(
+    tx: Tx,
+    scope: { readonly taskId: string } | { readonly planId: string },
+    reason: string,
+  ): Promise<AgentRunEntity[]> {
+    const [column, id] = 'taskId' in scope ? ['task_id', scope.taskId] : ['plan_id', scope.planId];
+    const rows: Record<string, unknown>[] = await returning(
+      tx.manager,
+      `UPDATE agent_run r
+          SET status = 'CANCELLED', finished_at = now(), lease_expires_at = NULL,
+              resume_at = NULL, exit_reason = $2, updated_at = now()
+        WHERE r.${column} = $1 AND r.status IN ('QUEUED', 'PAUSED', 'CLAIMED', 'RUNNING')
+        RETURNING r.*`,
+      [id, reason],
+    );
+    const cancelled = rows.map(toEntity);
+    for (const run of cancelled) {
+      await this.events.append(tx, run.projectId, 'RunCancelled', {
+        ...this.refs(run),
+        ...(run.sessionId ? { sessionId: toPublicId('AgentSession', run.sessionId) } : {}),
+        leaseVersion: run.leaseVersion,
+        reason,
+      });
+    }
+    return cancelled;
+  }
+
+  /**
+   * Holds a paused plan's queued work (every purpose but the planning ones, which go on while
+   * a plan is paused): queued and rate-limited runs become PAUSED without a resume time, and
+   * wait for releasePlan. Runs already held by a session finish; what they lead to waits.
+   */
+  async holdPlan(tx: Tx, planId: string, reason: string): Promise<number> {
+    const rows: Record<string, unknown>[] = await returning(
+      tx.manager,
+      `WITH held AS (
+         SELECT id, status FROM agent_run
+          WHERE plan_id = $1 AND status IN ('QUEUED', 'PAUSED')
+            AND purpose <> ALL($2::run_purpose[])
+          FOR UPDATE)
+       UPDATE agent_run r SET status = 'PAUSED', resume_at = NULL, updated_at = now()
+         FROM held WHERE r.id = held.id
+       RETURNING r.*, held.status AS previous_status`,
+      [planId, PLANNING_PURPOSES],
+    );
+    for (const { previous_status: previous, ...fields } of rows) {
+      if (previous !== RunStatus.QUEUED) continue;
+      const run = toEntity(fields);
+      await this.events.append(tx, run.projectId, 'RunPaused', {
+        ...this.refs(run),
+        resumeAt: null,
+        reason,
+      });
+    }
+    return rows.length;
+  }
+
+  /** Queues again what holdPlan (or a rate limit that ran out meanwhile) held. RunResumed. */
+  async releasePlan(tx: Tx, planId: string): Promise<number> {
+    const rows: Record<string, unknown>[] = await returning(
+      tx.manager,
+      `UPDATE agent_run SET status = 'QUEUED', resume_at = NULL, updated_at = now()
+        WHERE plan_id = $1 AND status = 'PAUSED' AND (resume_at IS NULL OR resume_at <= now())
+        RETURNING *`,
+      [planId],
+    );
+    for (const run of rows.map(toEntity)) {
+      await this.events.append(tx, run.projectId, 'RunResumed', this.refs(run));
     }
     return rows.length;
   }
@@ -323,6 +434,8 @@ export class RunQueue {
     if (!current) throw new DomainError(ErrorCode.NOT_FOUND, 'runId: no such run', ['runId']);
     if (current.leaseVersion !== leaseVersion) throw stale(current, leaseVersion);
     if (current.status === status) return current;
+    // Cancelled under the session (its task or plan was paused or cancelled): the lease is gone.
+    if (current.status === RunStatus.CANCELLED) throw stale(current, leaseVersion);
     if (FINISHED_RUN_STATUSES.has(current.status)) {
       throw conflict(
         `the run already ended as ${current.status.toLowerCase()} under this lease`,
@@ -353,7 +466,8 @@ export class RunQueue {
        UPDATE agent_run r SET ${set}, updated_at = now()
          FROM previous
         WHERE r.id = previous.id
-        RETURNING r.*, previous.status AS previous_status`,
+        RETURNING r.*, previous.status AS previous_status,
+                  (SELECT t.status FROM task t WHERE t.id = r.task_id) AS task_status`,
       [run.id, leaseVersion, ...parameters],
     );
     const row = rows[0];
@@ -361,10 +475,14 @@ export class RunQueue {
       const current = await tx.manager.findOneBy(AgentRunEntity, { id: run.id });
       throw stale(current ?? run, leaseVersion);
     }
-    const { previous_status: previous, ...fields } = row;
+    const { previous_status: previous, task_status: taskStatus, ...fields } = row;
     const updated = toEntity(fields);
     if (previous === RunStatus.CLAIMED && updated.status === RunStatus.RUNNING) {
       await this.events.append(tx, updated.projectId, 'RunStarted', this.refs(updated));
+    }
+    // The task follows its EXECUTION run into IN_PROGRESS (retried until it has).
+    if (updated.status === RunStatus.RUNNING && taskStatus === TaskStatus.DISPATCHED) {
+      await moveTaskWithRun(tx, this.events, updated, TaskStatus.IN_PROGRESS, 'its run started');
     }
     return updated;
   }

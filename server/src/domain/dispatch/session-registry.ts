@@ -12,6 +12,7 @@ import { AgentSessionEntity, SessionRole, SessionSkillEntity } from '../session/
 import { isAlive } from '../session/session.service.js';
 import { untargetRuns } from './reaper.js';
 import type { RunQueue } from './run-queue.js';
+import type { Teams } from './teams.js';
 
 export interface NewSession {
   readonly projectId: string;
@@ -23,6 +24,8 @@ export interface NewSession {
   readonly machineId: string;
   readonly provider?: string | undefined;
   readonly ephemeral?: boolean | undefined;
+  /** The team a worker joins (row id), allocated by its lead. */
+  readonly teamId?: string | undefined;
   /** Skills by id or slug, with a proficiency in any accepted spelling. */
   readonly skills: ReadonlyArray<{ readonly skill: string; readonly proficiency: unknown }>;
 }
@@ -41,6 +44,7 @@ export class SessionRegistry {
     private readonly events: EventLog,
     private readonly skills: SkillService,
     private readonly queue: RunQueue,
+    private readonly teams: Teams,
   ) {}
 
   async register(input: NewSession): Promise<AgentSessionEntity> {
@@ -69,6 +73,9 @@ export class SessionRegistry {
       if (skill) bySkill.set(skill.id, Math.max(bySkill.get(skill.id) ?? 0, levels[index] ?? 0));
     });
     return this.transactions.run(async (tx) => {
+      if (input.teamId) {
+        await this.teams.checkJoin(tx.manager, input.teamId, input.projectId, input.role);
+      }
       const session = Object.assign(new AgentSessionEntity(), {
         id: uuidv7(),
         projectId: input.projectId,
@@ -77,7 +84,7 @@ export class SessionRegistry {
         role: input.role,
         machineId: input.machineId,
         provider,
-        teamId: null,
+        teamId: input.teamId ?? null,
         ephemeral: input.ephemeral ?? false,
         lastHeartbeatAt: new Date(),
         endedAt: null,
@@ -98,6 +105,7 @@ export class SessionRegistry {
         name,
         role: input.role,
         machineId: input.machineId,
+        ...(input.teamId ? { teamId: toPublicId('Team', input.teamId) } : {}),
         skills: [...bySkill].map(([skillId, proficiency]) => ({
           skillId: toPublicId('Skill', skillId),
           proficiency,

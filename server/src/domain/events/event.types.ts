@@ -42,9 +42,12 @@ export const EVENT_TYPES = [
   'RunPaused',
   'RunResumed',
   'RunLeaseExpired',
+  'RunCancelled',
+  'RunDelegated',
   'SessionRegistered',
   'SessionEnded',
   'SessionTimedOut',
+  'TeamAllocated',
   'ContextFileUpdated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -17,6 +17,7 @@ import {
   type PlanConversationEntity,
 } from './plan.entity.js';
 import { PLAN_LIFECYCLE, PlanStatus } from './plan-lifecycle.js';
+import type { WorkHooks } from '../dispatch/work-hooks.js';
 import type { PlanLocks } from './plan-locks.js';
 import type { PhaseRepository, PlanRepository } from './plan.repository.js';
 import { insertItem, moveItem } from './ordering.js';
@@ -48,8 +49,8 @@ export class PlanService {
     private readonly transactions: Transactions,
     private readonly tasks: PlanTaskChecks,
     private readonly locks: PlanLocks,
-    /** Dispatches the plan's ready tasks (the dispatcher), in the caller's transaction. */
-    private readonly dispatchReady: (tx: Tx, planId: string) => Promise<unknown>,
+    /** The dispatcher: the work that follows a change, in the change's transaction. */
+    private readonly hooks: WorkHooks,
   ) {}
 
   get(id: string): Promise<PlanEntity | undefined> {
@@ -166,8 +167,7 @@ export class PlanService {
         ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
         ...(plan.branch ? { branch: plan.branch } : {}),
       });
-      // Activation and resumption hand out the ready tasks.
-      if (to === PlanStatus.ACTIVE) await this.dispatchReady(tx, plan.id);
+      await this.hooks.planStatusChanged(tx, plan, from, to);
       return saved;
     });
   }

@@ -103,6 +103,22 @@ export class AgentRunEntity {
   @Column('jsonb', { nullable: true })
   dispatchReason: DispatchReason | null;
 
+  /**
+   * What the run was handed beyond its task: a lead's delegation packet (delegateRun), or the
+   * subtask directive a REFINE run re-plans from (postSubtask).
+   */
+  @Column('jsonb', { nullable: true })
+  instructions: Record<string, unknown> | null;
+
+  /** The lead's run this one was delegated from (delegateRun); null for dispatched runs. */
+  @Index('agent_run_parent_idx', { where: 'parent_run_id IS NOT NULL' })
+  @Column('uuid', { nullable: true })
+  parentRunId: string | null;
+
+  @ManyToOne(() => AgentRunEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'parent_run_id' })
+  parentRun?: AgentRunEntity | null;
+
   @Column('text', { nullable: true })
   model: string | null;
 

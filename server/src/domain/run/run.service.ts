@@ -25,6 +25,10 @@ export interface NewRun {
   readonly targetSessionId?: string | null;
   readonly dispatchReason?: DispatchReason | null;
   readonly model?: string | null;
+  /** A delegation packet or a subtask directive (AgentRunEntity.instructions). */
+  readonly instructions?: Record<string, unknown> | null;
+  /** The lead's run it is delegated from. */
+  readonly parentRunId?: string | null;
 }
 
 export interface OutputChunk {
@@ -104,6 +108,8 @@ export class RunService {
       sessionId: null,
       targetSessionId: run.targetSessionId ?? null,
       dispatchReason: run.dispatchReason ?? null,
+      instructions: run.instructions ?? null,
+      parentRunId: run.parentRunId ?? null,
       model: run.model ?? null,
       tokensIn: 0,
       tokensOut: 0,
@@ -125,6 +131,7 @@ export class RunService {
       targetSessionId: saved.targetSessionId
         ? toPublicId('AgentSession', saved.targetSessionId)
         : null,
+      ...(saved.parentRunId ? { parentRunId: toPublicId('Run', saved.parentRunId) } : {}),
     });
     return saved;
   }

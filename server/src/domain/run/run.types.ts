@@ -64,6 +64,8 @@ export const RUN_LIFECYCLE = new Lifecycle<RunStatus>('run', Object.values(RunSt
   { from: [CLAIMED, RUNNING], to: SUCCEEDED, by: ['system'] },
   { from: [CLAIMED, RUNNING], to: FAILED, by: ['system'] },
   { from: [CLAIMED, RUNNING], to: PAUSED, by: ['system'] },
+  // a paused plan holds its queued work
+  { from: [QUEUED], to: PAUSED, by: ['system'] },
   { from: [PAUSED], to: QUEUED, by: ['system'] },
   { from: [QUEUED, CLAIMED, RUNNING, PAUSED], to: CANCELLED, by: ['user', 'system'] },
 ]);

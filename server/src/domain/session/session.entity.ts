@@ -7,6 +7,7 @@ import {
   JoinColumn,
   ManyToOne,
   PrimaryColumn,
+  UpdateDateColumn,
 } from 'typeorm';
 import { ProjectEntity } from '../project/project.entity.js';
 import { SkillEntity } from '../skill/skill.entity.js';
@@ -33,6 +34,8 @@ export class TeamEntity {
   @JoinColumn({ name: 'project_id' })
   project?: ProjectEntity;
 
+  /** A lead has at most one team; allocating again changes its counts. */
+  @Index('team_lead_idx', { unique: true })
   @Column('uuid')
   leadSessionId: string;
 
@@ -40,8 +43,21 @@ export class TeamEntity {
   @Column('text')
   channel: string;
 
+  /** Workers the team holds in all: devWorkers + reviewWorkers + testWorkers. */
   @Column('int')
   workerCount: number;
+
+  @Column('int', { default: 0 })
+  devWorkers: number;
+
+  @Column('int', { default: 0 })
+  reviewWorkers: number;
+
+  @Column('int', { default: 0 })
+  testWorkers: number;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,9 +1,9 @@
 import type { Page, PageRequest } from '../../db/pagination.js';
-import { DomainError, ErrorCode } from '../common/errors.js';
+import { badInput, DomainError, ErrorCode } from '../common/errors.js';
 import { uuidv7 } from '../common/ids.js';
 import { toPublicId } from '../common/public-id.js';
-import type { Transactions } from '../common/transactions.js';
-import { requireName } from '../common/validation.js';
+import type { Transactions, Tx } from '../common/transactions.js';
+import { requireText } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { type CommentAuthor, TaskCommentEntity, type TaskEntity } from './task.entity.js';
 import type { TaskCommentRepository, TaskRepository } from './task.repository.js';
@@ -15,6 +15,13 @@ export interface CommentAuthorRef {
 }
 
 const MAX_BODY = 50_000;
+
+/** A comment's text: several lines are fine (Markdown), but not nothing. */
+function requireBody(body: string): string {
+  const text = requireText('body', body, MAX_BODY);
+  if (text === '') throw badInput('body', 'body must not be empty');
+  return text;
+}
 
 export class CommentService {
   constructor(
@@ -41,27 +48,35 @@ export class CommentService {
   }
 
   async add(task: TaskEntity, author: CommentAuthorRef, body: string): Promise<TaskCommentEntity> {
+    return this.transactions.run((tx) => this.addIn(tx, task, author, body));
+  }
+
+  /** add() in the caller's transaction. */
+  async addIn(
+    tx: Tx,
+    task: Pick<TaskEntity, 'id' | 'projectId'>,
+    author: CommentAuthorRef,
+    body: string,
+  ): Promise<TaskCommentEntity> {
     const comment = Object.assign(new TaskCommentEntity(), {
       id: uuidv7(),
       taskId: task.id,
       authorKind: author.kind,
       authorMemberId: author.memberId,
-      body: requireName('body', body, MAX_BODY),
+      body: requireBody(body),
       evaluation: null,
       resolution: null,
     });
-    return this.transactions.run(async (tx) => {
-      if (!(await this.tasks.findById(task.id, tx.manager))) {
-        throw new DomainError(ErrorCode.NOT_FOUND, 'taskId: no such task', ['taskId']);
-      }
-      const saved = await this.comments.insert(tx.manager, comment);
-      await this.events.append(tx, task.projectId, 'TaskCommentAdded', {
-        taskId: toPublicId('Task', task.id),
-        commentId: toPublicId('TaskComment', saved.id),
-        authorKind: saved.authorKind,
-      });
-      return saved;
+    if (!(await this.tasks.findById(task.id, tx.manager))) {
+      throw new DomainError(ErrorCode.NOT_FOUND, 'taskId: no such task', ['taskId']);
+    }
+    const saved = await this.comments.insert(tx.manager, comment);
+    await this.events.append(tx, task.projectId, 'TaskCommentAdded', {
+      taskId: toPublicId('Task', task.id),
+      commentId: toPublicId('TaskComment', saved.id),
+      authorKind: saved.authorKind,
     });
+    return saved;
   }
 
   async update(
@@ -69,7 +84,7 @@ export class CommentService {
     task: TaskEntity,
     body: string,
   ): Promise<TaskCommentEntity> {
-    comment.body = requireName('body', body, MAX_BODY);
+    comment.body = requireBody(body);
     return this.transactions.run(async (tx) => {
       const saved = await this.comments.update(tx.manager, comment);
       await this.events.append(tx, task.projectId, 'TaskCommentUpdated', {

@@ -15,6 +15,7 @@ import type { PhaseRepository } from '../plan/plan.repository.js';
 import { DEFAULT_PROFICIENCY, parseProficiency } from '../skill/proficiency.js';
 import type { SkillService } from '../skill/skill.service.js';
 import type { MemberRepository } from '../user/member.repository.js';
+import type { WorkHooks } from '../dispatch/work-hooks.js';
 import { findCycle } from './dependency-graph.js';
 import {
   IN_FLIGHT_TASK_STATUSES,
@@ -22,7 +23,6 @@ import {
   TaskPriority,
   TaskStatus,
   TaskType,
-  RESOLVED_TASK_STATUSES,
 } from './task-lifecycle.js';
 import { TaskEntity, type TaskDependencyEntity, type TaskSkillEntity } from './task.entity.js';
 import type { TaskFilter, TaskRepository } from './task.repository.js';
@@ -63,8 +63,8 @@ export class TaskService implements PlanTaskChecks {
       projectId: string,
       manager?: EntityManager,
     ) => Promise<string | undefined>,
-    /** Dispatches the plan's tasks that became ready (the dispatcher), in the caller's tx. */
-    private readonly dispatchReady: (tx: Tx, planId: string) => Promise<unknown>,
+    /** The dispatcher: the work that follows a change, in the change's transaction. */
+    private readonly hooks: WorkHooks,
   ) {}
 
   // ---- reads ----------------------------------------------------------------------------
@@ -133,57 +133,66 @@ export class TaskService implements PlanTaskChecks {
     phaseId: string,
     input: TaskInput & { title: string; position?: number | undefined },
   ): Promise<TaskEntity> {
-    return this.transactions.run(async (tx) => {
-      const { plan } = await this.lockPhase(tx, phaseId);
-      const siblings = await this.tasks.ofPhases([phaseId], tx.manager);
-      const position =
-        input.position === undefined
-          ? undefined
-          : requireInteger('position', input.position, 0, 100_000);
-      const task = Object.assign(new TaskEntity(), {
-        id: uuidv7(),
-        projectId: plan.projectId,
-        planId: plan.id,
-        phaseId,
-        parentTaskId: null,
-        title: '',
-        description: '',
-        status: TaskStatus.DRAFT,
-        priority: TaskPriority.MEDIUM,
-        type: TaskType.FEATURE,
-        requiredProficiency: DEFAULT_PROFICIENCY,
-        estimateMinutes: null,
-        actualMinutes: null,
-        canRunParallel: true,
-        splittable: false,
-        branchName: null,
-        prUrl: null,
-        assigneeMemberId: null,
-        position: siblings.length,
-        acceptedAt: null,
-        completedAt: null,
-        reviewSentAt: null,
-        reviewApprovedAt: null,
-        revisionCount: 0,
-        statusChangedAt: new Date(),
-      });
-      this.applyFields(task, input);
-      if (!task.title) throw badInput('title', 'title must not be empty');
-      const skillIds = await this.skillIds(tx, plan, input.skills);
-      await this.checkParent(tx, plan, task, input.parentTaskId);
-      const created = await this.tasks.insert(tx.manager, task);
-      if (skillIds) await this.tasks.setSkills(tx.manager, created.id, skillIds);
-      if (input.dependsOn) await this.replaceDependencies(tx, plan, created, input.dependsOn);
-      await this.tasks.renumber(tx.manager, insertItem(siblings, created, position));
-      await this.events.append(tx, plan.projectId, 'TaskCreated', {
-        taskId: toPublicId('Task', created.id),
-        planId: toPublicId('Plan', plan.id),
-        phaseId: toPublicId('Phase', phaseId),
-        title: created.title,
-        status: created.status,
-      });
-      return (await this.tasks.findById(created.id, tx.manager)) as TaskEntity;
+    return this.transactions.run((tx) => this.createIn(tx, phaseId, input));
+  }
+
+  /** create() in the caller's transaction (a subtask directive creates its child with others). */
+  async createIn(
+    tx: Tx,
+    phaseId: string,
+    input: TaskInput & { title: string; position?: number | undefined },
+  ): Promise<TaskEntity> {
+    const { plan } = await this.lockPhase(tx, phaseId);
+    const siblings = await this.tasks.ofPhases([phaseId], tx.manager);
+    const position =
+      input.position === undefined
+        ? undefined
+        : requireInteger('position', input.position, 0, 100_000);
+    const task = Object.assign(new TaskEntity(), {
+      id: uuidv7(),
+      projectId: plan.projectId,
+      planId: plan.id,
+      phaseId,
+      parentTaskId: null,
+      title: '',
+      description: '',
+      status: TaskStatus.DRAFT,
+      priority: TaskPriority.MEDIUM,
+      type: TaskType.FEATURE,
+      requiredProficiency: DEFAULT_PROFICIENCY,
+      estimateMinutes: null,
+      actualMinutes: null,
+      canRunParallel: true,
+      splittable: false,
+      branchName: null,
+      prUrl: null,
+      assigneeMemberId: null,
+      position: siblings.length,
+      acceptedAt: null,
+      completedAt: null,
+      reviewSentAt: null,
+      reviewApprovedAt: null,
+      revisionCount: 0,
+      statusChangedAt: new Date(),
     });
+    this.applyFields(task, input);
+    if (!task.title) throw badInput('title', 'title must not be empty');
+    const skillIds = await this.skillIds(tx, plan, input.skills);
+    await this.checkParent(tx, plan, task, input.parentTaskId);
+    const created = await this.tasks.insert(tx.manager, task);
+    if (skillIds) await this.tasks.setSkills(tx.manager, created.id, skillIds);
+    if (input.dependsOn) await this.replaceDependencies(tx, plan, created, input.dependsOn);
+    await this.tasks.renumber(tx.manager, insertItem(siblings, created, position));
+    await this.events.append(tx, plan.projectId, 'TaskCreated', {
+      taskId: toPublicId('Task', created.id),
+      planId: toPublicId('Plan', plan.id),
+      phaseId: toPublicId('Phase', phaseId),
+      title: created.title,
+      status: created.status,
+    });
+    // On an active plan the new task enters the graph: it is dispatched if it is ready.
+    await this.hooks.graphChanged(tx, plan.id);
+    return (await this.tasks.findById(created.id, tx.manager)) as TaskEntity;
   }
 
   /** Changes any of a task's fields, skills, dependencies or parent. Emits TaskUpdated. */
@@ -209,6 +218,7 @@ export class TaskService implements PlanTaskChecks {
         taskId: toPublicId('Task', task.id),
         changed,
       });
+      if (input.dependsOn) await this.hooks.graphChanged(tx, plan.id);
       return saved;
     });
   }
@@ -339,8 +349,7 @@ export class TaskService implements PlanTaskChecks {
         to,
         ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
       });
-      // A resolved task may unblock its dependents (and its sequential siblings).
-      if (RESOLVED_TASK_STATUSES.has(to)) await this.dispatchReady(tx, plan.id);
+      await this.hooks.taskStatusChanged(tx, task, from, to);
       return saved;
     });
   }

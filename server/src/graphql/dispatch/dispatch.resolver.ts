@@ -1,4 +1,5 @@
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { MEMBER_RANKING_RULE } from '../../domain/dispatch/dispatcher.js';
 import { userOf } from '../../domain/access/actor.js';
 import { DomainError, ErrorCode } from '../../domain/common/errors.js';
 import type { AgentRunEntity } from '../../domain/run/run.entity.js';
@@ -7,9 +8,17 @@ import type { AgentSessionEntity } from '../../domain/session/session.entity.js'
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { AgentRunType } from '../run/run.type.js';
-import { AgentSessionType } from '../session/session.type.js';
+import { AgentSessionType, TeamType } from '../session/session.type.js';
+import { TaskCommentType, TaskType } from '../task/task.type.js';
+import { MemberType } from '../user/user.type.js';
 import {
   AcceptTaskInput,
+  AllocateTeamInput,
+  AssignmentCandidatesType,
+  DelegateRunInput,
+  PostSubtaskInput,
+  PostSubtaskPayload,
+  TeamPayload,
   AppendRunOutputInput,
   AppendRunOutputPayload,
   ClaimRunInput,
@@ -53,6 +62,7 @@ export class DispatchResolver {
         machineId: input.machineId,
         provider: input.provider ?? undefined,
         ephemeral: input.ephemeral ?? undefined,
+        teamId: input.teamId ? ctx.access.decode('Team', input.teamId, 'teamId') : undefined,
         skills: input.skills ?? [],
       });
     });
@@ -244,6 +254,108 @@ export class DispatchResolver {
       }),
     );
     return { run: value ? AgentRunType.from(value) : null, userErrors };
+  }
+  @Mutation(() => TeamPayload, {
+    description:
+      'A LEAD session allocates its team (a shared channel and worker counts by role), or changes its counts; workers join with registerSession(teamId). At most MAESTRO_LEAD_WORKER_CAP workers (default 8).',
+  })
+  async allocateTeam(
+    @Arg('input') input: AllocateTeamInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TeamPayload> {
+    const { value, userErrors } = await mutate(async () =>
+      ctx.services.teams.allocate(await ownSession(ctx, input.sessionId), {
+        dev: input.dev,
+        review: input.review,
+        test: input.test,
+      }),
+    );
+    return { team: value ? TeamType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => RunPayload, {
+    description:
+      "A lead hands a worker of its team a packet of work under the lead's run (its leaseVersion): a run of the same task, targeted at the worker and pushed to it. Returns the delegated run.",
+  })
+  async delegateRun(
+    @Arg('input') input: DelegateRunInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RunPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const run = await ownRun(ctx, input.runId);
+      const lead = run.sessionId ? await ctx.loaders.session.load(run.sessionId) : undefined;
+      if (!lead) {
+        throw new DomainError(
+          ErrorCode.BAD_USER_INPUT,
+          'runId: the run is not held by a session; claim it first',
+          ['runId'],
+        );
+      }
+      const { session: worker } = await ctx.access.session(input.workerSessionId, 'agent.run');
+      return ctx.services.teams.delegate(run, input.leaseVersion, lead, worker, {
+        title: input.packet.title,
+        instructions: input.packet.instructions,
+        role: input.packet.role ?? undefined,
+      });
+    });
+    return { run: value ? AgentRunType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => PostSubtaskPayload, {
+    description:
+      "A running agent's MAESTRO:SUBTASK directive, under its run's lease: a child task of the run's task, or with \"replan\": true a REFINE run for the plan. A directive that cannot be used becomes a comment on the task (outcome COMMENT), never an error.",
+  })
+  async postSubtask(
+    @Arg('input') input: PostSubtaskInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<PostSubtaskPayload> {
+    const { value, userErrors } = await mutate(async () =>
+      ctx.services.subtasks.post(
+        await ownRun(ctx, input.runId),
+        input.leaseVersion,
+        input.directive,
+      ),
+    );
+    return {
+      outcome: value?.outcome ?? null,
+      task: value?.task ? TaskType.from(value.task) : null,
+      run: value?.run ? AgentRunType.from(value.run) : null,
+      comment: value?.comment ? TaskCommentType.from(value.comment) : null,
+      problem: value?.problem ?? null,
+      userErrors,
+    };
+  }
+
+  @Query(() => AssignmentCandidatesType, {
+    description:
+      'Members ranked for assigning a task, by the rule sessions are chosen by (docs/dispatch.md).',
+  })
+  async assignmentCandidates(
+    @Arg('taskId', () => ID) taskId: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AssignmentCandidatesType> {
+    const { task, project } = await ctx.access.task(taskId, 'task.assign');
+    const ranked = await ctx.services.dispatcher.memberCandidates(task, project.workspaceId);
+    const members = await Promise.all(
+      ranked.map((entry) => ctx.loaders.member.load(entry.memberId)),
+    );
+    return {
+      rule: MEMBER_RANKING_RULE,
+      candidates: ranked.flatMap((entry, index) => {
+        const member = members[index];
+        if (!member) return [];
+        return [
+          {
+            member: MemberType.from(member),
+            eligible: entry.eligible,
+            score: entry.score,
+            inFlight: entry.inFlight,
+            rank: entry.rank,
+            note: entry.note,
+          },
+        ];
+      }),
+    };
   }
 }
 

@@ -1,10 +1,14 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { SubtaskOutcome } from '../../domain/dispatch/subtasks.js';
+import { WorkerRole } from '../../domain/dispatch/teams.js';
 import { OutputStream } from '../../domain/run/run.entity.js';
 import { SessionRole } from '../../domain/session/session.entity.js';
 import { ProficiencyInput, SafeInt } from '../common/scalars.js';
 import { UserError } from '../common/user-error.type.js';
 import { AgentRunType } from '../run/run.type.js';
-import { AgentSessionType } from '../session/session.type.js';
+import { AgentSessionType, TeamType } from '../session/session.type.js';
+import { TaskCommentType, TaskType } from '../task/task.type.js';
+import { MemberType } from '../user/user.type.js';
 
 @InputType('SessionSkillInput')
 export class SessionSkillInput {
@@ -40,6 +44,12 @@ export class RegisterSessionInput {
 
   @Field(() => [SessionSkillInput], { nullable: true })
   skills?: SessionSkillInput[] | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The team a WORKER joins (tem_…), allocated by its lead with allocateTeam.',
+  })
+  teamId?: string | null;
 }
 
 @InputType('HeartbeatSessionInput')
@@ -178,4 +188,131 @@ export class AcceptTaskInput {
 
   @Field(() => ID, { description: 'Your session that will run it.' })
   sessionId: string;
+}
+
+registerEnumType(WorkerRole, {
+  name: 'WorkerRole',
+  description: 'The role a worker of a team takes.',
+});
+
+registerEnumType(SubtaskOutcome, {
+  name: 'SubtaskOutcome',
+  description: 'What a subtask directive led to.',
+  valuesConfig: {
+    CHILD_TASK: { description: "A child task of the run's task was created." },
+    REPLAN: { description: 'A REFINE run was queued to re-plan the plan.' },
+    COMMENT: { description: 'The directive could not be used; a comment on the task says why.' },
+  },
+});
+
+@InputType('AllocateTeamInput')
+export class AllocateTeamInput {
+  @Field(() => ID, { description: 'The LEAD session the team belongs to.' })
+  sessionId: string;
+
+  @Field(() => Int, { description: 'Developer workers.' })
+  dev: number;
+
+  @Field(() => Int, { description: 'Reviewer workers.' })
+  review: number;
+
+  @Field(() => Int, { description: 'Tester workers.' })
+  test: number;
+}
+
+@ObjectType('TeamPayload')
+export class TeamPayload {
+  @Field(() => TeamType, { nullable: true })
+  team: TeamType | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@InputType('DelegationPacketInput')
+export class DelegationPacketInput {
+  @Field({ description: 'What the worker is to do, in a line.' })
+  title: string;
+
+  @Field({ description: 'The instructions the worker’s agent gets.' })
+  instructions: string;
+
+  @Field(() => WorkerRole, { nullable: true, description: 'Default DEV.' })
+  role?: WorkerRole | null;
+}
+
+@InputType('DelegateRunInput')
+export class DelegateRunInput extends RunLeaseInput {
+  @Field(() => ID, { description: "A WORKER session of the lead's team." })
+  workerSessionId: string;
+
+  @Field(() => DelegationPacketInput)
+  packet: DelegationPacketInput;
+}
+
+@InputType('PostSubtaskInput')
+export class PostSubtaskInput extends RunLeaseInput {
+  @Field({
+    description:
+      'The JSON object of a `MAESTRO:SUBTASK{…}` output line (the marker may be included).',
+  })
+  directive: string;
+}
+
+@ObjectType('PostSubtaskPayload')
+export class PostSubtaskPayload {
+  @Field(() => SubtaskOutcome, { nullable: true })
+  outcome: SubtaskOutcome | null;
+
+  @Field(() => TaskType, { nullable: true, description: 'The child task (CHILD_TASK).' })
+  task: TaskType | null;
+
+  @Field(() => AgentRunType, { nullable: true, description: 'The REFINE run (REPLAN).' })
+  run: AgentRunType | null;
+
+  @Field(() => TaskCommentType, {
+    nullable: true,
+    description: 'The comment saying why the directive was not used (COMMENT).',
+  })
+  comment: TaskCommentType | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the directive was not used.' })
+  problem: string | null;
+
+  @Field(() => [UserError])
+  userErrors: UserError[];
+}
+
+@ObjectType('AssignmentCandidate', {
+  description: 'A member weighed for a task, by the rule in AssignmentCandidates.rule.',
+})
+export class AssignmentCandidateType {
+  @Field(() => MemberType)
+  member: MemberType;
+
+  @Field()
+  eligible: boolean;
+
+  @Field(() => Float, { nullable: true, description: 'Mean proficiency over the task skills.' })
+  score: number | null;
+
+  @Field(() => Int, { description: 'Tasks assigned to them and in flight.' })
+  inFlight: number;
+
+  @Field(() => Int, { nullable: true, description: '1 for the best; null when not eligible.' })
+  rank: number | null;
+
+  @Field()
+  note: string;
+}
+
+@ObjectType('AssignmentCandidates')
+export class AssignmentCandidatesType {
+  @Field()
+  rule: string;
+
+  @Field(() => [AssignmentCandidateType], {
+    description: 'Eligible members best first, then the others.',
+  })
+  candidates: AssignmentCandidateType[];
 }

@@ -181,6 +181,18 @@ export class RunResolver {
       : undefined;
     return session ? AgentSessionType.from(session) : null;
   }
+
+  @FieldResolver(() => AgentRunType, {
+    nullable: true,
+    description: "The lead's run this one was delegated from (delegateRun).",
+  })
+  async parentRun(
+    @Root() run: AgentRunType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AgentRunType | null> {
+    const parent = run.parentRunKey ? await ctx.loaders.run.load(run.parentRunKey) : undefined;
+    return parent ? AgentRunType.from(parent) : null;
+  }
 }
 
 @Resolver(() => TaskType)

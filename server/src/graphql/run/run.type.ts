@@ -9,7 +9,7 @@ import {
 import { ModelTier, RunPurpose, RunStatus } from '../../domain/run/run.types.js';
 import { Connection } from '../common/connection.js';
 import { NodeInterface } from '../common/node.type.js';
-import { SafeInt } from '../common/scalars.js';
+import { JSONObject, SafeInt } from '../common/scalars.js';
 
 registerEnumType(RunPurpose, { name: 'RunPurpose' });
 registerEnumType(RunStatus, {
@@ -132,7 +132,15 @@ export class AgentRunType extends NodeInterface {
   @Field(() => String, { nullable: true })
   exitReason: string | null;
 
+  @Field(() => JSONObject, {
+    nullable: true,
+    description:
+      'What the run was handed beyond its task: a lead’s delegation packet ({kind: "delegation", title, instructions, role, leadSessionId}) or the subtask directive a REFINE run re-plans from ({kind: "replan", fromRunId, fromTaskId, directive}).',
+  })
+  instructions: Record<string, unknown> | null;
+
   key: string;
+  parentRunKey: string | null;
   projectKey: string;
   planKey: string | null;
   taskKey: string | null;
@@ -166,6 +174,8 @@ export class AgentRunType extends NodeInterface {
       resumeAt: entity.resumeAt,
       exitCode: entity.exitCode,
       exitReason: entity.exitReason,
+      instructions: entity.instructions,
+      parentRunKey: entity.parentRunId,
     });
   }
 }

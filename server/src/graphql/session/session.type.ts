@@ -90,11 +90,23 @@ export class TeamType extends NodeInterface {
   @Field({ description: 'The shared channel, e.g. private-team.<id>.' })
   channel: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Workers in all: dev + review + test.' })
   workerCount: number;
+
+  @Field(() => Int)
+  devWorkers: number;
+
+  @Field(() => Int)
+  reviewWorkers: number;
+
+  @Field(() => Int)
+  testWorkers: number;
 
   @Field()
   createdAt: Date;
+
+  @Field()
+  updatedAt: Date;
 
   key: string;
   leadKey: string;
@@ -106,7 +118,11 @@ export class TeamType extends NodeInterface {
       leadKey: entity.leadSessionId,
       channel: entity.channel,
       workerCount: entity.workerCount,
+      devWorkers: entity.devWorkers,
+      reviewWorkers: entity.reviewWorkers,
+      testWorkers: entity.testWorkers,
       createdAt: entity.createdAt,
+      updatedAt: entity.updatedAt,
     });
   }
 }
