@@ -91,6 +91,10 @@ describe('dispatch: sessions and the leased run queue', () => {
     const ids = [
       '00000000-0000-0000-0000-000000000000',
       'ffffffff-ffff-ffff-ffff-ffffffffffff',
+      // each 64-bit half with its sign bit set, and not
+      '80000000-0000-0000-8000-000000000000',
+      '7fffffff-ffff-ffff-7fff-ffffffffffff',
+      '00000000-0000-0001-0000-000000000001',
       ...Array.from({ length: 50 }, () => crypto.randomUUID()),
     ];
     const rows: { id: string; public_id: string }[] = await server.studio.database.dataSource.query(

@@ -6,6 +6,7 @@ import { PublicIdFunction1795260000000 } from './1795260000000-public-id-functio
 import { QueuedIndex1795260000001 } from './1795260000001-queued-index.js';
 import { LeaseIndex1795260000002 } from './1795260000002-lease-index.js';
 import { TeamsAndDelegation1795260000003 } from './1795260000003-teams-and-delegation.js';
+import { FasterPublicId1795260000004 } from './1795260000004-faster-public-id.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   QueuedIndex1795260000001,
   LeaseIndex1795260000002,
   TeamsAndDelegation1795260000003,
+  FasterPublicId1795260000004,
 ];
