@@ -45,7 +45,11 @@ describe('chooseSession', () => {
     const busy = session('busy', { [RUST]: 5 }, { inFlight: 1 });
     const good = session('good', { [RUST]: 4 });
     const best = session('best', { [RUST]: 5 }, { lastActiveAt: new Date(2026, 0, 2) });
-    const bestRested = session('best-rested', { [RUST]: 5 }, { lastActiveAt: new Date(2026, 0, 1) });
+    const bestRested = session(
+      'best-rested',
+      { [RUST]: 5 },
+      { lastActiveAt: new Date(2026, 0, 1) },
+    );
     const needs = { skillIds: [RUST], requiredProficiency: 3 };
     expect(chooseSession([busy, good, best, bestRested], needs).winner?.name).toBe('best-rested');
     const twinA = session('twin-a', { [RUST]: 5 });
@@ -86,7 +90,11 @@ describe('rankMembers', () => {
   test('the same eligibility and score; idle before busy, then score, then the longest idle', () => {
     const busyExpert = session('busy expert', { [RUST]: 5 }, { inFlight: 2 });
     const idleAble = session('idle able', { [RUST]: 3 });
-    const idleStrong = session('idle strong', { [RUST]: 4 }, { lastActiveAt: new Date(2026, 5, 1) });
+    const idleStrong = session(
+      'idle strong',
+      { [RUST]: 4 },
+      { lastActiveAt: new Date(2026, 5, 1) },
+    );
     const idleStrongRested = session(
       'idle strong, rested',
       { [RUST]: 4 },
