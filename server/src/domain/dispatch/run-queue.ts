@@ -253,10 +253,15 @@ export class RunQueue {
 
   /**
    * Checks that `leaseVersion` holds the run's lease and keeps the run locked for the rest of
-   * the caller's transaction, for calls that act under the lease without changing the run
-   * (postSubtask, delegateRun). STALE_LEASE otherwise.
+   * the caller's transaction, for calls that add work to the run's plan under the lease without
+   * changing the run (postSubtask, delegateRun). The plan's row is locked first, the order every
+   * change to a plan's work takes, so a pause or cancellation cannot miss what the caller
+   * creates. STALE_LEASE otherwise.
    */
   async underLease(tx: Tx, run: AgentRunEntity, leaseVersion: number): Promise<AgentRunEntity> {
+    if (run.planId) {
+      await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [run.planId]);
+    }
     return this.fenced(tx, run, leaseVersion, 'status = r.status');
   }
 

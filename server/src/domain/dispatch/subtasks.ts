@@ -49,10 +49,7 @@ export class SubtaskDirectives {
       throw badInput('runId', 'only a run working on a task can post a subtask directive');
     }
     const taskId = run.taskId;
-    const planId = run.planId;
     return this.transactions.run(async (tx) => {
-      // The plan's lock before the run's, the order every change to a plan's work takes.
-      await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [planId]);
       const held = await this.queue.underLease(tx, run, leaseVersion);
       const task = await tx.manager.findOneBy(TaskEntity, { id: taskId });
       if (!task) throw badInput('runId', "the run's task is gone");

@@ -198,11 +198,6 @@ export class Teams {
       throw conflict('the worker has ended or timed out', 'workerSessionId');
     }
     return this.transactions.run(async (tx) => {
-      // The plan's lock first, as every change to a task's work takes it: pausing the task
-      // (which cancels its runs) cannot miss the run created here.
-      if (leadRun.planId) {
-        await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [leadRun.planId]);
-      }
       const held = await this.queue.underLease(tx, leadRun, leaseVersion);
       const rows: Array<{ open: string }> = await tx.manager.query(
         `SELECT count(*) AS open FROM agent_run d JOIN agent_run p ON p.id = d.parent_run_id

@@ -255,6 +255,7 @@ export class DispatchResolver {
     );
     return { run: value ? AgentRunType.from(value) : null, userErrors };
   }
+
   @Mutation(() => TeamPayload, {
     description:
       'A LEAD session allocates its team (a shared channel and worker counts by role), or changes its counts; workers join with registerSession(teamId). At most MAESTRO_LEAD_WORKER_CAP workers (default 8).',
