@@ -7,7 +7,9 @@
  *    statement) is measured against a raw loop of the bare
  *    `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED LIMIT 1)` through the same pool on
  *    the same database. Goal: ≥ 0.5 × the raw loop and ≥ 1,000 claims/s on 2 cores (on
- *    PostgreSQL). Every run must be claimed exactly once (double_claims=0).
+ *    PostgreSQL). Every run must be claimed exactly once (double_claims=0). A second baseline,
+ *    the same raw loop that also appends its event record (DESIGN §6: the project's sequence
+ *    row stays locked until commit), shows what the event log alone costs.
  *
  * 2. Task ready → run received over the graphql-ws push. PUSH_SESSIONS daemons register over
  *    GraphQL and each subscribes to `sessionRuns` on a socket of its own (the real graphql-ws
@@ -33,6 +35,8 @@ import { startStudio, type Studio } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config/config.js';
 import type { Database } from '../server/src/db/database.js';
 import { returning } from '../server/src/db/returning.js';
+import { uuidv7 } from '../server/src/domain/common/ids.js';
+import { appendEventSql } from '../server/src/domain/events/event.repository.js';
 import {
   SessionRole,
   type AgentSessionEntity,
@@ -55,6 +59,12 @@ const GOAL_P99_MS = 50;
 const PUSH_TIMEOUT_MS = 10_000;
 
 const OWNER = { email: 'bench@example.test', password: 'bench password' };
+
+/** The baseline: the bare SKIP LOCKED claim ($1 the session, $2 the project). */
+const RAW_CLAIM = `UPDATE agent_run SET status = 'CLAIMED', session_id = $1, lease_version = lease_version + 1,
+        lease_expires_at = now() + interval '90 seconds'
+  WHERE id = (SELECT id FROM agent_run WHERE project_id = $2 AND status = 'QUEUED'
+               ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
 
 /** Queues `count` untargeted runs in one statement (the queue's contents, not what we time). */
 async function seed(database: Database, projectId: string, count: number): Promise<void> {
@@ -423,6 +433,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     );
     const ours: number[] = [];
     const raw: number[] = [];
+    const rawWithEvent: number[] = [];
     let doubles = 0;
     for (let round = 0; round < rounds; round++) {
       await seed(database, project.id, runs);
@@ -433,29 +444,40 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
       doubles += await doubleClaims(database, project.id, runs);
       await seed(database, project.id, runs);
       const theirs = await race(async (index) => {
-        const claimed = await returning(
-          database.dataSource.manager,
-          `UPDATE agent_run SET status = 'CLAIMED', session_id = $1, lease_version = lease_version + 1,
-                  lease_expires_at = now() + interval '90 seconds'
-            WHERE id = (SELECT id FROM agent_run WHERE project_id = $2 AND status = 'QUEUED'
-                         ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING id`,
-          [sessions[index]?.id, project.id],
+        const claimed = await returning(database.dataSource.manager, `${RAW_CLAIM} RETURNING id`, [
+          sessions[index]?.id,
+          project.id,
+        ]);
+        return claimed.length > 0;
+      });
+      doubles += await doubleClaims(database, project.id, runs);
+      await seed(database, project.id, runs);
+      const withEvent = await race(async (index) => {
+        const claimed: unknown[] = await database.dataSource.query(
+          `WITH claimed AS (${RAW_CLAIM} RETURNING id, project_id, jsonb_build_object('runId', id) AS payload),
+           ${appendEventSql('claimed', 'RunClaimed', 'claimed.payload', '$3::uuid')}
+           SELECT a.id FROM appended a`,
+          [sessions[index]?.id, project.id, uuidv7()],
         );
         return claimed.length > 0;
       });
       doubles += await doubleClaims(database, project.id, runs);
-      if (mine.claims !== runs || theirs.claims !== runs) {
-        throw new Error(`claimed ${mine.claims} and ${theirs.claims} of ${runs}`);
+      if (mine.claims !== runs || theirs.claims !== runs || withEvent.claims !== runs) {
+        throw new Error(
+          `claimed ${mine.claims}, ${theirs.claims} and ${withEvent.claims} of ${runs}`,
+        );
       }
       ours.push(mine.perSecond);
       raw.push(theirs.perSecond);
+      rawWithEvent.push(withEvent.perSecond);
       console.log(
-        `round ${round + 1}/${rounds}: studio ${mine.perSecond.toFixed(0)} claims/s, raw ${theirs.perSecond.toFixed(0)} claims/s`,
+        `round ${round + 1}/${rounds}: studio ${mine.perSecond.toFixed(0)} claims/s, raw ${theirs.perSecond.toFixed(0)} claims/s, ` +
+          `raw + event record ${withEvent.perSecond.toFixed(0)} claims/s`,
       );
     }
     const claimsPerS = median(ours);
     const rawPerS = median(raw);
+    const rawEventPerS = median(rawWithEvent);
 
     console.log(
       `task ready → run received: ${samples} samples (after ${PUSH_WARMUP} unmeasured) over graphql-ws, ${PUSH_SESSIONS} daemons…`,
@@ -475,6 +497,8 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
       claims_per_s: claimsPerS,
       raw_claims_per_s: rawPerS,
       ratio_vs_raw: claimsPerS / rawPerS,
+      raw_event_claims_per_s: rawEventPerS,
+      ratio_vs_raw_event: claimsPerS / rawEventPerS,
       double_claims: doubles,
       p50_ms: p50,
       p99_ms: p99,
