@@ -13,12 +13,13 @@
  *
  * 2. Task ready → run received over the graphql-ws push. PUSH_SESSIONS daemons register over
  *    GraphQL and each subscribes to `sessionRuns` on a socket of its own (the real graphql-ws
- *    client over `ws`). Each sample activates a fresh draft plan of one task (setPlanStatus
- *    ACTIVE over HTTP): the dispatcher targets the task's EXECUTION run at the best idle
- *    session and the subscription pushes it. Timed: from sending the mutation until the run
- *    arrives on the targeted session's socket (p50, p99; goal p99 ≤ 50 ms on loopback). Then,
- *    untimed, that daemon claims and completes the run, so it is idle again and the next
- *    sample goes to the session idle longest. Baseline, interleaved with the samples: a bare
+ *    client over `ws`). Each sample activates a fresh draft plan of one task; the daemon its
+ *    BOOTSTRAP_EPIC run is pushed to claims it (untimed). Completing that run (completeRun
+ *    over HTTP) makes the task ready: the dispatcher targets its EXECUTION run at the best
+ *    idle session and the subscription pushes it. Timed: from sending completeRun until the
+ *    run arrives on the targeted session's socket (p50, p99; goal p99 ≤ 50 ms on loopback).
+ *    Then, untimed, that daemon claims and completes the run, so it is idle again and the next
+ *    sample goes to the session idle longest, and the plan is cancelled. Baseline, interleaved with the samples: a bare
  *    authenticated mutation round trip on the same HTTP server (heartbeatSession), so the
  *    ratio is the cost of dispatch and push over a plain request.
  *
@@ -145,7 +146,7 @@ function graphqlAs(url: string, accessToken: string) {
 }
 
 const SESSION_RUNS = `subscription($sessionId: ID!) {
-  sessionRuns(sessionId: $sessionId) { id purpose task { id title } }
+  sessionRuns(sessionId: $sessionId) { id purpose plan { id } task { id title } }
 }`;
 
 interface Pushed {
@@ -155,6 +156,7 @@ interface Pushed {
   readonly runId: string;
   readonly purpose: string;
   readonly taskId: string | undefined;
+  readonly planId: string | undefined;
 }
 
 /** Every run pushed to the benchmark's daemons, by task; a sample waits here for its run. */
@@ -167,12 +169,19 @@ class Inbox {
   private failure: Error | undefined;
   closing = false;
 
+  /** Keeps a task's EXECUTION run, and a plan's BOOTSTRAP_EPIC run (by the plan's id). */
   receive(pushed: Pushed): void {
-    if (!pushed.taskId || pushed.purpose !== 'EXECUTION') return;
-    const list = this.byTask.get(pushed.taskId) ?? [];
+    const key =
+      pushed.purpose === 'EXECUTION'
+        ? pushed.taskId
+        : pushed.purpose === 'BOOTSTRAP_EPIC'
+          ? pushed.planId
+          : undefined;
+    if (!key) return;
+    const list = this.byTask.get(key) ?? [];
     list.push(pushed);
-    this.byTask.set(pushed.taskId, list);
-    if (list.length === 1) this.waiting.get(pushed.taskId)?.resolve(pushed);
+    this.byTask.set(key, list);
+    if (list.length === 1) this.waiting.get(key)?.resolve(pushed);
   }
 
   fail(error: Error): void {
@@ -239,7 +248,12 @@ async function connectDaemon(
     });
   });
   client.subscribe<{
-    sessionRuns: { id: string; purpose: string; task: { id: string } | null };
+    sessionRuns: {
+      id: string;
+      purpose: string;
+      plan: { id: string } | null;
+      task: { id: string } | null;
+    };
   }>(
     { query: SESSION_RUNS, variables: { sessionId } },
     {
@@ -250,7 +264,14 @@ async function connectDaemon(
           inbox.fail(new Error(`sessionRuns failed: ${JSON.stringify(value.errors)}`));
           return;
         }
-        inbox.receive({ at, sessionId, runId: run.id, purpose: run.purpose, taskId: run.task?.id });
+        inbox.receive({
+          at,
+          sessionId,
+          runId: run.id,
+          purpose: run.purpose,
+          taskId: run.task?.id,
+          planId: run.plan?.id,
+        });
       },
       error: (error) =>
         inbox.fail(new Error(`sessionRuns of ${sessionId} failed: ${JSON.stringify(error)}`)),
@@ -270,6 +291,22 @@ interface PushLatency {
   readonly duplicates: number;
   /** How many samples each daemon received, in registration order. */
   readonly perSession: number[];
+}
+
+/** The daemon a run was pushed to claims it; fails when it cannot. */
+async function claimPushed(
+  api: ReturnType<typeof graphqlAs>,
+  pushed: Pushed,
+): Promise<{ runId: string; leaseVersion: number }> {
+  const claimed = await api.mutate<{ run: { id: string } | null; leaseVersion: number | null }>(
+    'claimRun',
+    { sessionId: pushed.sessionId, runId: pushed.runId },
+    'run { id } leaseVersion',
+  );
+  if (claimed.run?.id !== pushed.runId || claimed.leaseVersion === null) {
+    throw new Error(`${pushed.sessionId} could not claim the run pushed to it (${pushed.runId})`);
+  }
+  return { runId: pushed.runId, leaseVersion: claimed.leaseVersion };
 }
 
 /** Task ready → run received over graphql-ws, `samples` times after PUSH_WARMUP unmeasured. */
@@ -343,29 +380,36 @@ async function pushLatency(studio: Studio, samples: number): Promise<PushLatency
       );
       const baselineMs = performance.now() - beat;
 
-      // Timed: activation → the dispatcher queues the run → the push reaches the daemon.
+      // Untimed: activation queues the epic's bootstrap, pushed to a daemon, which claims it.
+      const bootstrapped = inbox.next(plan.id);
+      await api.mutate('setPlanStatus', { planId: plan.id, status: 'ACTIVE' }, 'plan { status }');
+      const bootstrap = await claimPushed(api, await bootstrapped);
+
+      // Timed: the bootstrap's completion makes the task ready → the dispatcher queues its
+      // run → the push reaches the daemon.
       const arrival = inbox.next(task.id);
       const sent = performance.now();
-      await api.mutate('setPlanStatus', { planId: plan.id, status: 'ACTIVE' }, 'plan { status }');
+      await api.mutate(
+        'completeRun',
+        { runId: bootstrap.runId, leaseVersion: bootstrap.leaseVersion, exitCode: 0 },
+        'run { status }',
+      );
       const answeredMs = performance.now() - sent;
       const pushed = await arrival;
       const pushMs = pushed.at - sent;
 
-      // Untimed: the daemon that got the run claims and completes it, and is idle again.
-      const claimed = await api.mutate<{ run: { id: string } | null; leaseVersion: number | null }>(
-        'claimRun',
-        { sessionId: pushed.sessionId, runId: pushed.runId },
-        'run { id } leaseVersion',
-      );
-      if (claimed.run?.id !== pushed.runId || claimed.leaseVersion === null) {
-        throw new Error(
-          `${pushed.sessionId} could not claim the run pushed to it (${pushed.runId})`,
-        );
-      }
+      // Untimed: the daemon that got the run claims and completes it, and is idle again; the
+      // plan is cancelled (with the review its completion queued).
+      const claimed = await claimPushed(api, pushed);
       await api.mutate(
         'completeRun',
         { runId: pushed.runId, leaseVersion: claimed.leaseVersion, exitCode: 0 },
         'run { status }',
+      );
+      await api.mutate(
+        'setPlanStatus',
+        { planId: plan.id, status: 'CANCELLED' },
+        'plan { status }',
       );
       if (n < PUSH_WARMUP) continue;
       measured.push.push(pushMs);
@@ -488,7 +532,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     const baselineP50 = percentile(latency.baseline, 0.5);
     const baselineP99 = percentile(latency.baseline, 0.99);
     console.log(
-      `push p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (activation answered: p50 ` +
+      `push p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (completeRun answered: p50 ` +
         `${percentile(latency.answered, 0.5).toFixed(1)} ms, p99 ${percentile(latency.answered, 0.99).toFixed(1)} ms); ` +
         `baseline heartbeatSession p50 ${baselineP50.toFixed(1)} ms, p99 ${baselineP99.toFixed(1)} ms; ` +
         `runs per daemon ${latency.perSession.join('/')}`,

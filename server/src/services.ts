@@ -26,7 +26,9 @@ import { TaskCommentRepository, TaskRepository } from './domain/task/task.reposi
 import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { MemberService } from './domain/user/member.service.js';
+import { Delivery } from './domain/delivery/delivery.js';
 import { Dispatcher } from './domain/dispatch/dispatcher.js';
+import type { RunHooks, WorkHooks } from './domain/dispatch/work-hooks.js';
 import { Reaper } from './domain/dispatch/reaper.js';
 import { RunQueue } from './domain/dispatch/run-queue.js';
 import { SessionRegistry } from './domain/dispatch/session-registry.js';
@@ -54,6 +56,8 @@ export interface Services {
   readonly queue: RunQueue;
   readonly registry: SessionRegistry;
   readonly dispatcher: Dispatcher;
+  /** The review loop, merges and releases, and the operator actions on them. */
+  readonly delivery: Delivery;
   /** Leads' teams and the work they delegate to their workers. */
   readonly teams: Teams;
   /** Subtask directives posted by running agents. */
@@ -105,7 +109,23 @@ export function createServices(deps: {
     deps.pubsub,
     deps.logger.child({ component: 'runs' }),
   );
-  const queue = new RunQueue(dataSource, transactions, events, runs);
+  // The review loop follows what the queue, the plans and the tasks do, and uses all three:
+  // they reach it through these forwarders, bound once it exists.
+  const wired: { delivery?: Delivery } = {};
+  const deliver = (): Delivery => {
+    if (!wired.delivery) throw new Error('the review loop is not wired yet');
+    return wired.delivery;
+  };
+  const runHooks: RunHooks = {
+    verdictOf: (...args) => deliver().verdictOf(...args),
+    runFinished: (...args) => deliver().runFinished(...args),
+  };
+  const workHooks: WorkHooks = {
+    taskStatusChanged: (...args) => deliver().taskStatusChanged(...args),
+    planStatusChanged: (...args) => deliver().planStatusChanged(...args),
+    graphChanged: (...args) => deliver().graphChanged(...args),
+  };
+  const queue = new RunQueue(dataSource, transactions, events, runs, runHooks);
   const dispatcher = new Dispatcher(dataSource, events, runs, queue);
   const tasks = new TaskService(
     taskRepository,
@@ -117,7 +137,7 @@ export function createServices(deps: {
     transactions,
     async (projectId, manager) =>
       (await projectRepository.findById(projectId, manager))?.workspaceId,
-    dispatcher,
+    workHooks,
   );
   const plans = new PlanService(
     planRepository,
@@ -126,7 +146,7 @@ export function createServices(deps: {
     transactions,
     tasks,
     locks,
-    dispatcher,
+    workHooks,
   );
   const audit = new AuditService(dataSource);
   const keys = new TokenKeys(deps.secret, deps.previousSecrets);
@@ -145,9 +165,21 @@ export function createServices(deps: {
     events,
     transactions,
   );
+  const delivery = new Delivery(
+    transactions,
+    events,
+    dispatcher,
+    queue,
+    plans,
+    tasks,
+    comments,
+    audit,
+  );
+  wired.delivery = delivery;
   return {
     queue,
     dispatcher,
+    delivery,
     teams,
     subtasks: new SubtaskDirectives(transactions, queue, runs, tasks, comments),
     registry: new SessionRegistry(dataSource, transactions, events, skills, queue, teams),

@@ -358,6 +358,12 @@ describe('the authorization matrix', () => {
         directive: '{"title": "Split the parser"}',
       }),
     },
+    approveTask: { action: 'task.review', input: () => ({ taskId: f.taskId, reason: 'fine' }) },
+    rejectTask: { action: 'task.review', input: () => ({ taskId: f.taskId, reason: 'not yet' }) },
+    retryRun: {
+      action: 'task.review',
+      input: async (caller) => ({ runId: await fresh.claimed(caller) }),
+    },
     revokeApiToken: {
       action: 'apiToken.manage',
       input: async () => ({ apiTokenId: await fresh.apiToken() }),

@@ -5,7 +5,7 @@ import { TaskStatus } from '../src/domain/task/task-lifecycle.js';
 import { MemberRole } from '../src/domain/access/permissions.js';
 import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
-import { planWithTasks } from './support/plans.js';
+import { bootstrapEpic, planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const random = () => randomBytes(4).toString('hex');
@@ -49,8 +49,11 @@ describe('the dispatcher: ready tasks become runs, in waves, for the best sessio
     ).id;
   const update = (taskId: string, input: Record<string, unknown>) =>
     ok(server, 'updateTask', { taskId, ...input }, 'task { id }');
-  const setPlan = (planId: string, status: string) =>
-    ok(server, 'setPlanStatus', { planId, status }, 'plan { status }');
+  /** Moves a plan; an activation also bootstraps its epic, as a daemon would. */
+  const setPlan = async (planId: string, status: string) => {
+    await ok(server, 'setPlanStatus', { planId, status }, 'plan { status }');
+    if (status === 'ACTIVE') await bootstrapEpic(server, planId);
+  };
   const tasksOf = async (planId: string): Promise<Map<string, TaskState>> => {
     const data = await server.query<{ plan: { phases: { tasks: TaskState[] }[] } }, unknown>(
       `query($id: ID!) { plan(id: $id) { phases { tasks { id title status runs(first: 5) { nodes { purpose status

@@ -4,7 +4,7 @@ import { MemberRole } from '../src/domain/access/permissions.js';
 import { parsePublicIdOf } from '../src/domain/common/public-id.js';
 import { addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
-import { planWithTasks } from './support/plans.js';
+import { bootstrapEpic, planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const random = () => randomBytes(4).toString('hex');
@@ -53,8 +53,11 @@ describe('pause, resume and the work of leads', () => {
     ).session.id;
   const claim = (sessionId: string) =>
     ok<Claim>(server, 'claimRun', { sessionId }, 'run { id task { id } } leaseVersion');
-  const setPlan = (planId: string, status: string) =>
-    ok(server, 'setPlanStatus', { planId, status }, 'plan { status }');
+  /** Moves a plan; an activation also bootstraps its epic, as a daemon would. */
+  const setPlan = async (planId: string, status: string) => {
+    await ok(server, 'setPlanStatus', { planId, status }, 'plan { status }');
+    if (status === 'ACTIVE') await bootstrapEpic(server, planId);
+  };
   const setTask = (taskId: string, status: string) =>
     ok(server, 'setTaskStatus', { taskId, status }, 'task { status }');
   const run = (id: string) =>

@@ -161,6 +161,9 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       field: 'runId',
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, directive: '{"title": "x"}' }),
     },
+    approveTask: { field: 'taskId', input: () => ({ taskId: UNKNOWN.task, reason: 'fine' }) },
+    rejectTask: { field: 'taskId', input: () => ({ taskId: UNKNOWN.task, reason: 'no' }) },
+    retryRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run }) },
     updateMember: {
       field: 'memberId',
       input: () => ({ memberId: UNKNOWN.member, role: 'VIEWER' }),

@@ -7,6 +7,7 @@ import { QueuedIndex1795260000001 } from './1795260000001-queued-index.js';
 import { LeaseIndex1795260000002 } from './1795260000002-lease-index.js';
 import { TeamsAndDelegation1795260000003 } from './1795260000003-teams-and-delegation.js';
 import { FasterPublicId1795260000004 } from './1795260000004-faster-public-id.js';
+import { Delivery1795260000005 } from './1795260000005-delivery.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   LeaseIndex1795260000002,
   TeamsAndDelegation1795260000003,
   FasterPublicId1795260000004,
+  Delivery1795260000005,
 ];

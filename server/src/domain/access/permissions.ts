@@ -58,6 +58,8 @@ export const ACTIONS = [
   'task.assign',
   // changing task status by hand
   'task.transition',
+  // operator actions on delivery: approving or rejecting work by hand, retrying runs
+  'task.review',
   // commenting on tasks
   'comment.write',
   // repository analysis
@@ -81,7 +83,13 @@ const DEVELOP: readonly Action[] = [
   'cli.connect',
   'agent.run',
 ];
-const PLAN: readonly Action[] = [...DEVELOP, 'plan.write', 'plan.transition', 'task.assign'];
+const PLAN: readonly Action[] = [
+  ...DEVELOP,
+  'plan.write',
+  'plan.transition',
+  'task.assign',
+  'task.review',
+];
 
 export const PERMISSIONS: Readonly<Record<MemberRole, ReadonlySet<Action>>> = {
   [MemberRole.OWNER]: new Set(ACTIONS),
@@ -115,6 +123,7 @@ export const TOKEN_SCOPE_OF: Readonly<Record<Action, ApiTokenScope | null>> = {
   'plan.write': ApiTokenScope.WRITE,
   'plan.transition': ApiTokenScope.DISPATCH,
   'task.assign': ApiTokenScope.DISPATCH,
+  'task.review': ApiTokenScope.DISPATCH,
   'task.transition': ApiTokenScope.WRITE,
   'comment.write': ApiTokenScope.WRITE,
   'project.analyze': ApiTokenScope.DISPATCH,

@@ -40,7 +40,12 @@ const TASK: Partial<Record<TaskStatus, Partial<Record<TaskStatus, TransitionBy[]
   MERGED: { COMPLETED: ['system'] },
   COMPLETED: {},
   WAITING_FOR_RESUME: { DRAFT: ['user'], CANCELLED: ['user', 'system'] },
-  NEEDS_OPERATOR: { DRAFT: ['user'], AWAITING_REVIEW: ['user'], CANCELLED: ['user', 'system'] },
+  NEEDS_OPERATOR: {
+    DRAFT: ['user'],
+    AWAITING_REVIEW: ['user'],
+    DISPATCHED: ['system'],
+    CANCELLED: ['user', 'system'],
+  },
   CANCELLED: {},
 };
 

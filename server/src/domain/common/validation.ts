@@ -108,3 +108,6 @@ export function requireMachineId(field: string, value: string): string {
   }
   return value;
 }
+
+/** An agent provider's name as daemons report it (claude, codex, gemini, aider, openai, …). */
+export const PROVIDER_NAME = /^[a-z][a-z0-9-]{0,31}$/;

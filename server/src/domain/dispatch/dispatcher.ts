@@ -2,10 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { returning } from '../../db/returning.js';
 import { conflict } from '../common/errors.js';
 import { toPublicId } from '../common/public-id.js';
+import { slugify } from '../common/validation.js';
 import type { Tx } from '../common/transactions.js';
 import type { EventLog } from '../events/event-log.service.js';
-import type { DispatchReason } from '../run/run.entity.js';
-import type { RunService } from '../run/run.service.js';
+import type { AgentRunEntity, DispatchReason } from '../run/run.entity.js';
+import type { NewRun, RunService } from '../run/run.service.js';
 import { RunPurpose } from '../run/run.types.js';
 import { SESSION_TIMEOUT_MS } from '../session/session.service.js';
 import { PlanStatus } from '../plan/plan-lifecycle.js';
@@ -181,13 +182,22 @@ interface ReadyRow {
   can_run_parallel: boolean;
 }
 
+/**
+ * A task's branch: `task/<slug of its title>-<6 hex of its id>`, forked from the plan's epic
+ * and merged back into it.
+ */
+export function taskBranch(title: string, taskId: string): string {
+  const slug = (slugify(title) || 'task').slice(0, 40).replace(/-+$/, '');
+  return `task/${slug}-${taskId.replace(/-/g, '').slice(-6)}`;
+}
+
 /** Locks a plan's row for the rest of the transaction: dispatch decisions are serialized. */
 async function lockPlan(
   manager: EntityManager,
   planId: string,
-): Promise<{ project_id: string; status: string } | undefined> {
-  const rows: { project_id: string; status: string }[] = await manager.query(
-    'SELECT project_id, status FROM plan WHERE id = $1 FOR UPDATE',
+): Promise<{ project_id: string; status: string; bootstrapped: boolean } | undefined> {
+  const rows: { project_id: string; status: string; bootstrapped: boolean }[] = await manager.query(
+    'SELECT project_id, status, epic_bootstrapped_at IS NOT NULL AS bootstrapped FROM plan WHERE id = $1 FOR UPDATE',
     [planId],
   );
   return rows[0];
@@ -291,7 +301,8 @@ export class Dispatcher implements WorkHooks {
   async dispatchReady(tx: Tx, planId: string): Promise<number> {
     const manager = tx.manager;
     const plan = await lockPlan(manager, planId);
-    if (!plan || plan.status !== 'ACTIVE') return 0;
+    // Tasks fork from the epic branch: none runs before the BOOTSTRAP_EPIC run made it.
+    if (!plan || plan.status !== 'ACTIVE' || !plan.bootstrapped) return 0;
     const ready = await this.readyTasks(manager, planId);
     if (ready.length === 0) return 0;
     const candidates = await this.candidates(manager, plan.project_id);
@@ -312,8 +323,9 @@ export class Dispatcher implements WorkHooks {
       });
       if (winner) {
         // The winner is no longer idle for the next task of this pass.
-        const index = candidates.indexOf(winner);
-        candidates[index] = { ...winner, inFlight: winner.inFlight + 1 };
+        const index = candidates.findIndex((candidate) => candidate.id === winner.id);
+        const chosen = candidates[index];
+        if (chosen) candidates[index] = { ...chosen, inFlight: chosen.inFlight + 1 };
       }
       dispatched++;
     }
@@ -336,6 +348,12 @@ export class Dispatcher implements WorkHooks {
     if (!plan || plan.status !== 'ACTIVE') {
       throw conflict(
         `the plan is ${plan?.status.toLowerCase() ?? 'gone'}; tasks are accepted while it is active`,
+        'taskId',
+      );
+    }
+    if (!plan.bootstrapped) {
+      throw conflict(
+        'the plan’s epic branch is not bootstrapped yet; accept the task once it is',
         'taskId',
       );
     }
@@ -376,7 +394,47 @@ export class Dispatcher implements WorkHooks {
     return run.id;
   }
 
-  /** DRAFT → DISPATCHED (a system transition), with its TaskStatusChanged event. */
+  /**
+   * Queues a run the review loop or a retry needs (a review, a merge, a revision, the epic's
+   * bootstrap, the release), targeted like a task's first run: at the best idle session
+   * holding the task's skills (any session for plan-level runs), among those running
+   * `provider` when one is asked for (a project's reviewer) and any of them runs it.
+   */
+  async enqueueFor(tx: Tx, run: NewRun, provider?: string | null): Promise<AgentRunEntity> {
+    const needs = run.taskId
+      ? await this.needsOf(tx.manager, run.taskId)
+      : { skillIds: [], requiredProficiency: 1 };
+    const all = await this.candidates(tx.manager, run.projectId);
+    const matching = provider ? all.filter((candidate) => candidate.provider === provider) : all;
+    const { winner, reason } = chooseSession(matching.length > 0 ? matching : all, needs);
+    return this.runs.enqueue(tx, {
+      ...run,
+      targetSessionId: winner?.id ?? null,
+      dispatchReason: provider
+        ? {
+            ...reason,
+            explanation: `${reason.explanation} (${matching.length > 0 ? `among sessions running ${provider}` : `no session runs ${provider}; any may take it`})`,
+          }
+        : reason,
+    });
+  }
+
+  private async needsOf(manager: EntityManager, taskId: string): Promise<TaskNeeds> {
+    const rows: { required_proficiency: number; skill_ids: string[] }[] = await manager.query(
+      `SELECT t.required_proficiency,
+              coalesce(array_agg(ts.skill_id) FILTER (WHERE ts.skill_id IS NOT NULL), '{}') AS skill_ids
+         FROM task t LEFT JOIN task_skill ts ON ts.task_id = t.id
+        WHERE t.id = $1 GROUP BY t.id`,
+      [taskId],
+    );
+    const row = rows[0];
+    return { skillIds: row?.skill_ids ?? [], requiredProficiency: row?.required_proficiency ?? 1 };
+  }
+
+  /**
+   * DRAFT → DISPATCHED (a system transition), with its TaskStatusChanged event. The task gets
+   * its branch here, once: revisions and conflict resolutions go on the same branch.
+   */
   private async markDispatched(
     tx: Tx,
     projectId: string,
@@ -384,9 +442,15 @@ export class Dispatcher implements WorkHooks {
     reason?: string,
   ): Promise<void> {
     TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
-    await tx.manager.query(
-      `UPDATE task SET status = 'DISPATCHED', status_changed_at = now(), updated_at = now() WHERE id = $1`,
+    const [row] = await tx.manager.query<{ title: string }[]>(
+      'SELECT title FROM task WHERE id = $1',
       [taskId],
+    );
+    await tx.manager.query(
+      `UPDATE task SET status = 'DISPATCHED', branch_name = coalesce(branch_name, $2),
+              status_changed_at = now(), updated_at = now()
+        WHERE id = $1`,
+      [taskId, taskBranch(row?.title ?? 'task', taskId)],
     );
     await this.events.append(tx, projectId, 'TaskStatusChanged', {
       taskId: toPublicId('Task', taskId),
@@ -483,16 +547,20 @@ export class Dispatcher implements WorkHooks {
   }
 
   /** The project's live sessions with their skills, in-flight runs and last claim. */
-  private async candidates(manager: EntityManager, projectId: string): Promise<Candidate[]> {
+  private async candidates(
+    manager: EntityManager,
+    projectId: string,
+  ): Promise<Array<Candidate & { provider: string | null }>> {
     const rows: {
       id: string;
       name: string;
+      provider: string | null;
       created_at: Date;
       in_flight: string;
       last_active: Date | null;
       skills: Array<{ skill: string; proficiency: number }> | null;
     }[] = await manager.query(
-      `SELECT s.id, s.name, s.created_at,
+      `SELECT s.id, s.name, s.provider, s.created_at,
               (SELECT count(*) FROM agent_run r WHERE r.session_id = s.id AND r.status IN ('CLAIMED', 'RUNNING')) AS in_flight,
               (SELECT max(r.updated_at) FROM agent_run r WHERE r.session_id = s.id) AS last_active,
               (SELECT json_agg(json_build_object('skill', ss.skill_id, 'proficiency', ss.proficiency))
@@ -506,6 +574,7 @@ export class Dispatcher implements WorkHooks {
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
+      provider: row.provider,
       createdAt: row.created_at,
       inFlight: Number(row.in_flight),
       lastActiveAt: row.last_active,

@@ -14,7 +14,9 @@ import { FINISHED_RUN_STATUSES, RunPurpose, RunStatus } from '../run/run.types.j
 import type { AgentSessionEntity } from '../session/session.entity.js';
 import { isAlive } from '../session/session.service.js';
 import { TaskStatus } from '../task/task-lifecycle.js';
+import type { Verdict } from '../delivery/verdict.js';
 import { moveTaskWithRun } from './task-progress.js';
+import type { RunHooks } from './work-hooks.js';
 
 /** How long a claim holds a run without a heartbeat. */
 export const LEASE_SECONDS = 90;
@@ -42,6 +44,10 @@ const NOT_HELD_BY_PLAN = `(c.plan_id IS NULL
   OR c.purpose IN (${PLANNING_PURPOSES.map((p) => `'${p}'`).join(', ')})
   OR NOT EXISTS (SELECT 1 FROM plan p WHERE p.id = c.plan_id AND p.status = 'PAUSED'))`;
 
+/** Why a REVIEW run that reported success is recorded as failed. */
+export const NO_VERDICT =
+  'the review gave no verdict: no line "VERDICT: APPROVED" or "VERDICT: REJECTED — <reason>"';
+
 /** What a daemon reports when a run ends. */
 export interface RunResult {
   readonly exitCode?: number | null | undefined;
@@ -50,6 +56,29 @@ export interface RunResult {
   readonly tokensIn?: number | undefined;
   readonly tokensOut?: number | undefined;
   readonly costUsd?: number | undefined;
+  /** A person did the work (the manual provider): no automatic review follows. */
+  readonly attended?: boolean | undefined;
+  /** A MERGE that stopped on conflicts: the files (relative paths) in conflict. */
+  readonly conflictFiles?: readonly string[] | undefined;
+}
+
+/** The most files a conflicting merge reports; the rest are counted. */
+const MAX_CONFLICT_FILES = 500;
+
+/** Paths a daemon reports for a conflicting merge: relative, non-empty, without NUL. */
+function conflictFilesOf(files: readonly string[] | undefined): string[] | null {
+  if (!files || files.length === 0) return null;
+  const cleaned = files.map((file, index) => {
+    const path = file.trim();
+    if (path === '' || path.length > 1000 || path.includes('\0') || path.startsWith('/')) {
+      throw badInput(
+        'conflictFiles',
+        `conflictFiles[${index}] must be a path relative to the repository (1–1000 characters)`,
+      );
+    }
+    return path;
+  });
+  return [...new Set(cleaned)].slice(0, MAX_CONFLICT_FILES);
 }
 
 const stale = (run: AgentRunEntity, leaseVersion: number) =>
@@ -82,6 +111,7 @@ export class RunQueue {
     private readonly transactions: Transactions,
     private readonly events: EventLog,
     private readonly runs: RunService,
+    private readonly hooks: RunHooks,
   ) {}
 
   /**
@@ -370,9 +400,9 @@ export class RunQueue {
   private async finish(
     run: AgentRunEntity,
     leaseVersion: number,
-    status: RunStatus.SUCCEEDED | RunStatus.FAILED,
+    reported: RunStatus.SUCCEEDED | RunStatus.FAILED,
     result: RunResult,
-    reason: string | null,
+    failure: string | null,
   ): Promise<AgentRunEntity> {
     const tokensIn = requireInteger('tokensIn', result.tokensIn ?? 0, 0, 2_000_000_000);
     const tokensOut = requireInteger('tokensOut', result.tokensOut ?? 0, 0, 2_000_000_000);
@@ -384,13 +414,34 @@ export class RunQueue {
       result.exitCode === null || result.exitCode === undefined
         ? null
         : requireInteger('exitCode', result.exitCode, -1024, 1024);
+    const conflictFiles = conflictFilesOf(result.conflictFiles);
+    if (conflictFiles && (run.purpose !== RunPurpose.MERGE || reported !== RunStatus.FAILED)) {
+      throw badInput('conflictFiles', 'only a failed MERGE run reports conflictFiles');
+    }
+    const summary = result.summary?.slice(0, 2000) ?? null;
     return this.transactions.run(async (tx) => {
+      // The plan first, the order every change to a plan's work takes (the review loop below
+      // moves its tasks and queues its runs).
+      if (run.planId) {
+        await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [run.planId]);
+      }
+      let status = reported;
+      let reason = failure;
+      let verdict: Verdict | undefined;
+      if (run.purpose === RunPurpose.REVIEW && status === RunStatus.SUCCEEDED && !run.parentRunId) {
+        verdict = await this.hooks.verdictOf(tx, run, summary);
+        if (!verdict) {
+          status = RunStatus.FAILED;
+          reason = NO_VERDICT;
+        }
+      }
       const rows: Record<string, unknown>[] = await returning(
         tx.manager,
         `UPDATE agent_run
             SET status = $3, finished_at = now(), lease_expires_at = NULL, exit_code = $4,
                 exit_reason = $5, model = coalesce($6, model), tokens_in = $7,
-                tokens_out = $8, cost_usd = $9, updated_at = now()
+                tokens_out = $8, cost_usd = $9, attended = $10, conflict_files = $11,
+                updated_at = now()
           WHERE id = $1 AND lease_version = $2 AND status IN ('CLAIMED', 'RUNNING')
           RETURNING *`,
         [
@@ -398,15 +449,17 @@ export class RunQueue {
           leaseVersion,
           status,
           exitCode,
-          reason ?? result.summary?.slice(0, 2000) ?? null,
+          reason ?? summary,
           result.model ?? null,
           tokensIn,
           tokensOut,
           costUsd,
+          result.attended ?? false,
+          conflictFiles ? JSON.stringify(conflictFiles) : null,
         ],
       );
       const row = rows[0];
-      if (!row) return this.alreadyFinished(tx.manager, run, leaseVersion, status);
+      if (!row) return this.alreadyFinished(tx.manager, run, leaseVersion, reported);
       const finished = toEntity(row);
       await this.events.append(
         tx,
@@ -417,10 +470,12 @@ export class RunQueue {
           leaseVersion,
           exitCode,
           ...(reason ? { reason } : {}),
+          ...(conflictFiles ? { conflictFiles } : {}),
           tokensIn,
           tokensOut,
         },
       );
+      await this.hooks.runFinished(tx, finished, verdict);
       return finished;
     });
   }

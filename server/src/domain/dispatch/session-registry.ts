@@ -4,7 +4,7 @@ import { badInput, conflict, DomainError, ErrorCode } from '../common/errors.js'
 import { uuidv7 } from '../common/ids.js';
 import { toPublicId } from '../common/public-id.js';
 import type { Transactions } from '../common/transactions.js';
-import { requireMachineId, requireName } from '../common/validation.js';
+import { PROVIDER_NAME, requireMachineId, requireName } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { parseProficiency } from '../skill/proficiency.js';
 import type { SkillService } from '../skill/skill.service.js';
@@ -30,8 +30,6 @@ export interface NewSession {
   readonly skills: ReadonlyArray<{ readonly skill: string; readonly proficiency: unknown }>;
 }
 
-const PROVIDER = /^[a-z][a-z0-9-]{0,31}$/;
-
 /**
  * Agent sessions coming and going: a daemon registers one per project connection, heartbeats
  * every 30 s, and ends it; presence changes (registered, ended, timed out) are events.
@@ -51,7 +49,7 @@ export class SessionRegistry {
     const name = requireName('name', input.name, 64);
     requireMachineId('machineId', input.machineId);
     const provider = input.provider?.trim() || null;
-    if (provider !== null && !PROVIDER.test(provider)) {
+    if (provider !== null && !PROVIDER_NAME.test(provider)) {
       throw badInput('provider', 'provider must be a lower-case name like claude, codex or aider');
     }
     const levels = input.skills.map((entry, index) =>

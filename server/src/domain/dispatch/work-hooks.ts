@@ -1,4 +1,6 @@
 import type { Tx } from '../common/transactions.js';
+import type { Verdict } from '../delivery/verdict.js';
+import type { AgentRunEntity } from '../run/run.entity.js';
 import type { PlanStatus } from '../plan/plan-lifecycle.js';
 import type { TaskStatus } from '../task/task-lifecycle.js';
 
@@ -24,4 +26,15 @@ export interface WorkHooks {
   ): Promise<void>;
   /** The plan's task graph changed (a task added, or its dependencies edited). */
   graphChanged(tx: Tx, planId: string): Promise<void>;
+}
+
+/** What the run queue tells the review loop when a run ends, inside the finishing transaction. */
+export interface RunHooks {
+  /**
+   * The verdict a REVIEW run's output gives (its last verdict line); undefined when there is
+   * none, and the run is recorded as failed instead.
+   */
+  verdictOf(tx: Tx, run: AgentRunEntity, summary: string | null): Promise<Verdict | undefined>;
+  /** A run succeeded or failed: the work that follows is queued here. */
+  runFinished(tx: Tx, run: AgentRunEntity, verdict: Verdict | undefined): Promise<void>;
 }

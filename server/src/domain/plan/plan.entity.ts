@@ -42,6 +42,14 @@ export class PlanEntity {
   @Column('timestamptz', { nullable: true })
   epicBootstrappedAt: Date | null;
 
+  /** When the release landed on the base branch (the plan became COMPLETED). */
+  @Column('timestamptz', { nullable: true })
+  releasedAt: Date | null;
+
+  /** What the release delivered (ReleaseSummary): tasks, verdicts, revisions, tokens, time. */
+  @Column('jsonb', { nullable: true })
+  releaseSummary: Record<string, unknown> | null;
+
   /** The planner's proposal while the plan is drafted. */
   @Column('jsonb', { nullable: true })
   proposedPlan: Record<string, unknown> | null;

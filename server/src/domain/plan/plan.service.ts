@@ -82,6 +82,8 @@ export class PlanService {
       status: PlanStatus.DRAFT,
       branch: null,
       epicBootstrappedAt: null,
+      releasedAt: null,
+      releaseSummary: null,
       proposedPlan: null,
       statusChangedAt: new Date(),
     });
@@ -142,34 +144,45 @@ export class PlanService {
     by: TransitionBy,
     reason?: string,
   ): Promise<PlanEntity> {
-    return this.transactions.run(async (tx) => {
-      const plan = await this.lockPlan(tx, planId);
-      const from = plan.status;
-      PLAN_LIFECYCLE.assert(from, to, by);
-      if (to === PlanStatus.ACTIVE && from === PlanStatus.DRAFT) {
-        if ((await this.tasks.taskCount(tx.manager, plan.id)) === 0) {
-          throw conflict('a plan needs at least one task before it can be activated', 'status');
-        }
-        plan.branch ??= epicBranch(plan.name);
+    return this.transactions.run((tx) => this.setStatusIn(tx, planId, to, by, reason));
+  }
+
+  /** setStatus in the caller's transaction; `patch` records a release with the move. */
+  async setStatusIn(
+    tx: Tx,
+    planId: string,
+    to: PlanStatus,
+    by: TransitionBy,
+    reason?: string,
+    patch: Partial<Pick<PlanEntity, 'releasedAt' | 'releaseSummary'>> = {},
+  ): Promise<PlanEntity> {
+    const plan = await this.lockPlan(tx, planId);
+    const from = plan.status;
+    PLAN_LIFECYCLE.assert(from, to, by);
+    if (to === PlanStatus.ACTIVE && from === PlanStatus.DRAFT) {
+      if ((await this.tasks.taskCount(tx.manager, plan.id)) === 0) {
+        throw conflict('a plan needs at least one task before it can be activated', 'status');
       }
-      if (to === PlanStatus.COMPLETED) {
-        const open = await this.tasks.unfinishedTaskCount(tx.manager, plan.id);
-        if (open > 0)
-          throw conflict(`${open} task(s) are not merged, completed or cancelled`, 'status');
-      }
-      plan.status = to;
-      plan.statusChangedAt = new Date();
-      const saved = await this.plans.update(tx.manager, plan);
-      await this.events.append(tx, plan.projectId, 'PlanStatusChanged', {
-        planId: toPublicId('Plan', plan.id),
-        from,
-        to,
-        ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
-        ...(plan.branch ? { branch: plan.branch } : {}),
-      });
-      await this.hooks.planStatusChanged(tx, plan, from, to);
-      return saved;
+      plan.branch ??= epicBranch(plan.name);
+    }
+    if (to === PlanStatus.COMPLETED) {
+      const open = await this.tasks.unfinishedTaskCount(tx.manager, plan.id);
+      if (open > 0)
+        throw conflict(`${open} task(s) are not merged, completed or cancelled`, 'status');
+    }
+    plan.status = to;
+    plan.statusChangedAt = new Date();
+    Object.assign(plan, patch);
+    const saved = await this.plans.update(tx.manager, plan);
+    await this.events.append(tx, plan.projectId, 'PlanStatusChanged', {
+      planId: toPublicId('Plan', plan.id),
+      from,
+      to,
+      ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
+      ...(plan.branch ? { branch: plan.branch } : {}),
     });
+    await this.hooks.planStatusChanged(tx, plan, from, to);
+    return saved;
   }
 
   conversationsOf(planIds: readonly string[]): Promise<PlanConversationEntity[]> {

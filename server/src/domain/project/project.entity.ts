@@ -61,6 +61,14 @@ export class ProjectEntity {
   @Column({ type: 'enum', enum: ReleaseMode, enumName: 'release_mode' })
   releaseMode: ReleaseMode;
 
+  /** The provider REVIEW runs ask for (e.g. a different one than the developers use). */
+  @Column('text', { nullable: true })
+  reviewerProvider: string | null;
+
+  /** The model REVIEW runs ask for; null: the provider's EASY tier. */
+  @Column('text', { nullable: true })
+  reviewerModel: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

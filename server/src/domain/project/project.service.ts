@@ -7,6 +7,7 @@ import { toPublicId } from '../common/public-id.js';
 import type { Transactions } from '../common/transactions.js';
 import {
   firstFreeSlug,
+  PROVIDER_NAME,
   requireBranchName,
   requireName,
   requireSlug,
@@ -64,6 +65,8 @@ export class ProjectService {
       host,
       baseBranch,
       releaseMode: input.releaseMode ?? ReleaseMode.MERGE,
+      reviewerProvider: null,
+      reviewerModel: null,
     });
     try {
       return await this.transactions.run(async (tx) => {
@@ -100,6 +103,9 @@ export class ProjectService {
       baseBranch?: string | undefined;
       releaseMode?: ReleaseMode | undefined;
       host?: RepositoryHost | undefined;
+      /** Null clears it: reviews run on whichever session claims them. */
+      reviewerProvider?: string | null | undefined;
+      reviewerModel?: string | null | undefined;
     },
   ): Promise<ProjectEntity> {
     const changed: string[] = [];
@@ -122,6 +128,15 @@ export class ProjectService {
     if (input.host !== undefined) {
       project.host = chooseHost(normalizeRemote(project.remoteUrl), input.host);
       changed.push('host');
+    }
+    if (input.reviewerProvider !== undefined) {
+      project.reviewerProvider = optionalProvider('reviewerProvider', input.reviewerProvider);
+      changed.push('reviewerProvider');
+    }
+    if (input.reviewerModel !== undefined) {
+      const model = input.reviewerModel?.trim() || null;
+      project.reviewerModel = model === null ? null : requireName('reviewerModel', model, 200);
+      changed.push('reviewerModel');
     }
     try {
       return await this.transactions.run(async (tx) => {
@@ -222,4 +237,16 @@ function chooseHost(
     );
   }
   return requested;
+}
+
+/** A provider name as sessions report theirs (PROVIDER_NAME), or null. */
+function optionalProvider(field: string, value: string | null): string | null {
+  const provider = value?.trim() || null;
+  if (provider !== null && !PROVIDER_NAME.test(provider)) {
+    throw badInput(
+      field,
+      `${field} must be a lower-case provider name like claude, codex or aider`,
+    );
+  }
+  return provider;
 }

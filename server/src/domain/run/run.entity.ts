@@ -119,6 +119,14 @@ export class AgentRunEntity {
   @JoinColumn({ name: 'parent_run_id' })
   parentRun?: AgentRunEntity | null;
 
+  /** A person did the work (the daemon's manual provider): no automatic review follows. */
+  @Column('boolean', { default: false })
+  attended: boolean;
+
+  /** The files a MERGE run found in conflict (null for any other outcome). */
+  @Column('jsonb', { nullable: true })
+  conflictFiles: string[] | null;
+
   @Column('text', { nullable: true })
   model: string | null;
 

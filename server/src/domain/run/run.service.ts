@@ -29,6 +29,8 @@ export interface NewRun {
   readonly instructions?: Record<string, unknown> | null;
   /** The lead's run it is delegated from. */
   readonly parentRunId?: string | null;
+  /** A retry of a failed run counts on from its attempt (default 1). */
+  readonly attempt?: number;
 }
 
 export interface OutputChunk {
@@ -102,8 +104,10 @@ export class RunService {
       purpose: run.purpose,
       status: RunStatus.QUEUED,
       tier: tierOf(run.purpose),
-      attempt: 1,
+      attempt: run.attempt ?? 1,
       leaseVersion: 0,
+      attended: false,
+      conflictFiles: null,
       leaseExpiresAt: null,
       sessionId: null,
       targetSessionId: run.targetSessionId ?? null,
@@ -132,6 +136,7 @@ export class RunService {
         ? toPublicId('AgentSession', saved.targetSessionId)
         : null,
       ...(saved.parentRunId ? { parentRunId: toPublicId('Run', saved.parentRunId) } : {}),
+      ...(saved.attempt > 1 ? { attempt: saved.attempt } : {}),
     });
     return saved;
   }

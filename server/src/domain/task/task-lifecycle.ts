@@ -44,8 +44,10 @@ export const TASK_LIFECYCLE = new Lifecycle<TaskStatus>('task', Object.values(Ta
   { from: IN_FLIGHT, to: WAITING_FOR_RESUME, by: ['user', 'system'] },
   { from: [WAITING_FOR_RESUME, NEEDS_OPERATOR], to: DRAFT, by: ['user'] },
   { from: IN_FLIGHT, to: NEEDS_OPERATOR, by: ['system'] },
-  // an operator approves by hand; the merge follows
+  // an operator approves by hand (the merge follows) or retries its review or merge
   { from: [NEEDS_OPERATOR], to: AWAITING_REVIEW, by: ['user'] },
+  // an operator rejects by hand: the developer revises on the same branch
+  { from: [NEEDS_OPERATOR], to: DISPATCHED, by: ['system'] },
   {
     from: [DRAFT, ...IN_FLIGHT, WAITING_FOR_RESUME, NEEDS_OPERATOR],
     to: CANCELLED,

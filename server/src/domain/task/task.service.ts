@@ -334,24 +334,43 @@ export class TaskService implements PlanTaskChecks {
     by: TransitionBy,
     reason?: string,
   ): Promise<TaskEntity> {
-    return this.transactions.run(async (tx) => {
-      const { plan, task } = await this.lockTask(tx, taskId, { anyPlanStatus: true });
-      const from = task.status;
-      TASK_LIFECYCLE.assert(from, to, by);
-      task.status = to;
-      task.statusChangedAt = new Date();
-      if (to === TaskStatus.COMPLETED || to === TaskStatus.MERGED) task.completedAt ??= new Date();
-      if (to === TaskStatus.DRAFT) task.reviewSentAt = null;
-      const saved = await this.tasks.update(tx.manager, task);
-      await this.events.append(tx, plan.projectId, 'TaskStatusChanged', {
-        taskId: toPublicId('Task', task.id),
-        from,
-        to,
-        ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
-      });
-      await this.hooks.taskStatusChanged(tx, task, from, to);
-      return saved;
+    return this.transactions.run((tx) => this.setStatusIn(tx, taskId, to, by, reason));
+  }
+
+  /**
+   * setStatus in the caller's transaction, which may already hold the plan's lock. `patch`
+   * changes review fields with the move (a rejection's revision count, an approval).
+   */
+  async setStatusIn(
+    tx: Tx,
+    taskId: string,
+    to: TaskStatus,
+    by: TransitionBy,
+    reason?: string,
+    patch: Partial<Pick<TaskEntity, 'reviewSentAt' | 'reviewApprovedAt' | 'revisionCount'>> = {},
+  ): Promise<TaskEntity> {
+    const { plan, task } = await this.lockTask(tx, taskId, { anyPlanStatus: true });
+    const from = task.status;
+    TASK_LIFECYCLE.assert(from, to, by);
+    task.status = to;
+    task.statusChangedAt = new Date();
+    if (to === TaskStatus.COMPLETED || to === TaskStatus.MERGED) task.completedAt ??= new Date();
+    if (to === TaskStatus.DRAFT) {
+      // a clean re-dispatch (resumed or re-opened): the review starts over
+      task.reviewSentAt = null;
+      task.reviewApprovedAt = null;
+      task.revisionCount = 0;
+    }
+    Object.assign(task, patch);
+    const saved = await this.tasks.update(tx.manager, task);
+    await this.events.append(tx, plan.projectId, 'TaskStatusChanged', {
+      taskId: toPublicId('Task', task.id),
+      from,
+      to,
+      ...(reason ? { reason: requireText('reason', reason, 2000) } : {}),
     });
+    await this.hooks.taskStatusChanged(tx, task, from, to);
+    return saved;
   }
 
   // ---- helpers --------------------------------------------------------------------------

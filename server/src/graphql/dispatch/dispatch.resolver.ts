@@ -2,6 +2,7 @@ import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { MEMBER_RANKING_RULE } from '../../domain/dispatch/dispatcher.js';
 import { userOf } from '../../domain/access/actor.js';
 import { DomainError, ErrorCode } from '../../domain/common/errors.js';
+import type { Operator } from '../../domain/delivery/delivery.js';
 import type { AgentRunEntity } from '../../domain/run/run.entity.js';
 import { OutputStream } from '../../domain/run/run.entity.js';
 import type { AgentSessionEntity } from '../../domain/session/session.entity.js';
@@ -9,7 +10,7 @@ import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { AgentRunType } from '../run/run.type.js';
 import { AgentSessionType, TeamType } from '../session/session.type.js';
-import { TaskCommentType, TaskType } from '../task/task.type.js';
+import { TaskCommentType, TaskPayload, TaskType } from '../task/task.type.js';
 import { MemberType } from '../user/user.type.js';
 import {
   AcceptTaskInput,
@@ -29,6 +30,9 @@ import {
   HeartbeatSessionInput,
   PauseRunInput,
   RegisterSessionInput,
+  RetryRunInput,
+  ApproveTaskInput,
+  RejectTaskInput,
   RunLeaseInput,
   RunPayload,
   SessionPayload,
@@ -212,6 +216,7 @@ export class DispatchResolver {
         tokensIn: input.tokensIn ?? undefined,
         tokensOut: input.tokensOut ?? undefined,
         costUsd: input.costUsd ?? undefined,
+        attended: input.attended ?? undefined,
       }),
     );
     return { run: value ? AgentRunType.from(value) : null, userErrors };
@@ -246,6 +251,7 @@ export class DispatchResolver {
   ): Promise<RunPayload> {
     const { value, userErrors } = await mutate(async () =>
       ctx.services.queue.fail(await ownRun(ctx, input.runId), input.leaseVersion, input.reason, {
+        conflictFiles: input.conflictFiles ?? undefined,
         exitCode: input.exitCode,
         model: input.model,
         tokensIn: input.tokensIn ?? undefined,
@@ -253,6 +259,61 @@ export class DispatchResolver {
         costUsd: input.costUsd ?? undefined,
       }),
     );
+    return { run: value ? AgentRunType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => TaskPayload, {
+    description:
+      'Approves a task’s work by hand (awaiting review or waiting for an operator): open reviews are cancelled and the merge follows. Audited.',
+  })
+  async approveTask(
+    @Arg('input') input: ApproveTaskInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TaskPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { task, project } = await ctx.access.task(input.taskId, 'task.review');
+      await ctx.services.delivery.approve(
+        task.id,
+        await operatorOf(ctx, project.workspaceId),
+        input.reason,
+      );
+      return (await ctx.services.tasks.get(task.id)) ?? null;
+    });
+    return { task: value ? TaskType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => TaskPayload, {
+    description:
+      'Rejects a task’s work by hand: open reviews and merges are cancelled and the developer revises on the same branch with the reason. Audited.',
+  })
+  async rejectTask(
+    @Arg('input') input: RejectTaskInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<TaskPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { task, project } = await ctx.access.task(input.taskId, 'task.review');
+      await ctx.services.delivery.reject(
+        task.id,
+        await operatorOf(ctx, project.workspaceId),
+        input.reason,
+      );
+      return (await ctx.services.tasks.get(task.id)) ?? null;
+    });
+    return { task: value ? TaskType.from(value) : null, userErrors };
+  }
+
+  @Mutation(() => RunPayload, {
+    description:
+      'Queues a failed or cancelled run again from its first attempt (an epic bootstrap, review, merge, release or cleanup); its task, if waiting for an operator, goes back to review. Audited.',
+  })
+  async retryRun(
+    @Arg('input') input: RetryRunInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RunPayload> {
+    const { value, userErrors } = await mutate(async () => {
+      const { run, project } = await ctx.access.run(input.runId, 'task.review');
+      return ctx.services.delivery.retry(run.id, await operatorOf(ctx, project.workspaceId));
+    });
     return { run: value ? AgentRunType.from(value) : null, userErrors };
   }
 
@@ -368,6 +429,19 @@ async function ownSession(ctx: GraphQLContext, sessionId: string): Promise<Agent
 }
 
 /** A run the actor may report on: held by one of their sessions (or by none yet). */
+/** The acting member of the workspace, for operator actions (comments and the audit log). */
+async function operatorOf(ctx: GraphQLContext, workspaceId: string): Promise<Operator> {
+  const userId = userOf(ctx.actor);
+  const member = userId ? await ctx.services.members.findByUser(userId, workspaceId) : undefined;
+  if (!userId || !member) {
+    throw new DomainError(
+      ErrorCode.FORBIDDEN,
+      'operator actions are taken by a member of the workspace',
+    );
+  }
+  return { memberId: member.id, userId, workspaceId, address: ctx.client.address };
+}
+
 async function ownRun(ctx: GraphQLContext, runId: string): Promise<AgentRunEntity> {
   const { run } = await ctx.access.run(runId, 'agent.run');
   if (run.sessionId) {

@@ -164,12 +164,50 @@ export class RunResultInput extends RunLeaseInput {
 export class CompleteRunInput extends RunResultInput {
   @Field(() => String, { nullable: true, description: 'A short summary of what was done.' })
   summary?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'A person did the work (the manual provider): the task waits for a review by hand. Default false.',
+  })
+  attended?: boolean | null;
 }
 
 @InputType('FailRunInput')
 export class FailRunInput extends RunResultInput {
   @Field({ description: 'Why the run failed.' })
   reason: string;
+
+  @Field(() => [String], {
+    nullable: true,
+    description:
+      'A MERGE that stopped on conflicts: the conflicting files, relative to the repository. The developer is sent to resolve them.',
+  })
+  conflictFiles?: string[] | null;
+}
+
+@InputType('ApproveTaskInput')
+export class ApproveTaskInput {
+  @Field(() => ID, { description: 'A task awaiting review, or waiting for an operator.' })
+  taskId: string;
+
+  @Field({ description: 'Why; it becomes a comment on the task and the developer’s brief.' })
+  reason: string;
+}
+
+@InputType('RejectTaskInput')
+export class RejectTaskInput {
+  @Field(() => ID, { description: 'A task awaiting review, or waiting for an operator.' })
+  taskId: string;
+
+  @Field({ description: 'Why; it becomes a comment on the task and the developer’s brief.' })
+  reason: string;
+}
+
+@InputType('RetryRunInput')
+export class RetryRunInput {
+  @Field(() => ID, { description: 'A failed or cancelled run.' })
+  runId: string;
 }
 
 @InputType('PauseRunInput')

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toPublicId } from '../../domain/common/public-id.js';
 import {
   PlanMessageAuthor,
@@ -19,6 +19,45 @@ registerEnumType(PlanStatus, {
 });
 registerEnumType(PlanMessageKind, { name: 'PlanMessageKind' });
 registerEnumType(PlanMessageAuthor, { name: 'PlanMessageAuthor' });
+
+@ObjectType('ReleaseSummary', { description: 'What a plan’s release delivered.' })
+export class ReleaseSummaryType {
+  @Field(() => Int, { description: 'Tasks in the plan.' })
+  tasks: number;
+
+  @Field(() => Int, { description: 'Tasks merged into the release.' })
+  merged: number;
+
+  @Field(() => Int)
+  cancelled: number;
+
+  @Field(() => Int, { description: 'Approving verdicts (the reviewer’s and by hand).' })
+  approvals: number;
+
+  @Field(() => Int, { description: 'Rejecting verdicts (the reviewer’s and by hand).' })
+  rejections: number;
+
+  @Field(() => Int, { description: 'Revisions over all tasks.' })
+  revisions: number;
+
+  @Field(() => Int, { description: 'Runs of every purpose.' })
+  runs: number;
+
+  @Field(() => SafeInt)
+  tokensIn: number;
+
+  @Field(() => SafeInt)
+  tokensOut: number;
+
+  @Field(() => Float)
+  costUsd: number;
+
+  @Field({ description: 'When the plan’s first run was queued (its epic’s bootstrap).' })
+  startedAt: Date;
+
+  @Field(() => Int, { description: 'From startedAt to the release.' })
+  durationSeconds: number;
+}
 
 @ObjectType('Plan', {
   implements: NodeInterface,
@@ -43,6 +82,15 @@ export class PlanType extends NodeInterface {
   @Field(() => Date, { nullable: true })
   epicBootstrappedAt: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'When the release landed on the base branch.' })
+  releasedAt: Date | null;
+
+  @Field(() => ReleaseSummaryType, {
+    nullable: true,
+    description: 'What the release delivered; null until the plan is released.',
+  })
+  releaseSummary: ReleaseSummaryType | null;
+
   @Field()
   statusChangedAt: Date;
 
@@ -66,6 +114,12 @@ export class PlanType extends NodeInterface {
       allowedTransitions: PLAN_LIFECYCLE.targets(entity.status, 'user'),
       branch: entity.branch,
       epicBootstrappedAt: entity.epicBootstrappedAt,
+      releasedAt: entity.releasedAt,
+      releaseSummary: entity.releaseSummary
+        ? Object.assign(new ReleaseSummaryType(), entity.releaseSummary, {
+            startedAt: new Date(String(entity.releaseSummary.startedAt)),
+          })
+        : null,
       statusChangedAt: entity.statusChangedAt,
       createdAt: entity.createdAt,
       updatedAt: entity.updatedAt,

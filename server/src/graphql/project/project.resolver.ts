@@ -70,6 +70,8 @@ export class ProjectResolver {
         baseBranch: input.baseBranch ?? undefined,
         releaseMode: input.releaseMode ?? undefined,
         host: input.host ?? undefined,
+        reviewerProvider: input.reviewerProvider,
+        reviewerModel: input.reviewerModel,
       });
     });
     return { project: value ? ProjectType.from(value) : null, userErrors };

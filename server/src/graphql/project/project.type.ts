@@ -51,6 +51,19 @@ export class ProjectType extends NodeInterface {
   @Field(() => ReleaseMode)
   releaseMode: ReleaseMode;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The provider REVIEW runs ask for (a different one than the developers use, say); null: any session reviews.',
+  })
+  reviewerProvider: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The model REVIEW runs ask for; null: the provider’s EASY tier.',
+  })
+  reviewerModel: string | null;
+
   @Field()
   createdAt: Date;
 
@@ -72,6 +85,8 @@ export class ProjectType extends NodeInterface {
       host: entity.host,
       baseBranch: entity.baseBranch,
       releaseMode: entity.releaseMode,
+      reviewerProvider: entity.reviewerProvider,
+      reviewerModel: entity.reviewerModel,
       createdAt: entity.createdAt,
       updatedAt: entity.updatedAt,
     });
@@ -140,6 +155,12 @@ export class UpdateProjectInput {
 
   @Field(() => RepositoryHost, { nullable: true })
   host?: RepositoryHost | null;
+
+  @Field(() => String, { nullable: true, description: 'Null clears it.' })
+  reviewerProvider?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Null clears it.' })
+  reviewerModel?: string | null;
 }
 
 @InputType('DeleteProjectInput')

@@ -32,6 +32,7 @@ import {
   AgentRunConnection,
   AgentRunType,
   RunFilterInput,
+  RunGitType,
   RunOutputChunkType,
   RunOutputConnection,
 } from './run.type.js';
@@ -142,6 +143,26 @@ export class RunResolver {
     const project = await ctx.loaders.project.load(run.projectKey);
     if (!project) throw new Error(`run ${run.id} has no project`);
     return ProjectType.from(project);
+  }
+
+  @FieldResolver(() => RunGitType, {
+    nullable: true,
+    description: 'The branches the run works with (null for runs outside a plan).',
+  })
+  async git(@Root() run: AgentRunType, @Ctx() ctx: GraphQLContext): Promise<RunGitType | null> {
+    if (!run.planKey) return null;
+    const [project, plan, task] = await Promise.all([
+      ctx.loaders.project.load(run.projectKey),
+      ctx.loaders.plan.load(run.planKey),
+      run.taskKey ? ctx.loaders.task.load(run.taskKey) : undefined,
+    ]);
+    if (!project || !plan) return null;
+    return Object.assign(new RunGitType(), {
+      remoteUrl: project.remoteUrl,
+      baseBranch: project.baseBranch,
+      epicBranch: plan.branch,
+      taskBranch: task?.branchName ?? null,
+    });
   }
 
   @FieldResolver(() => PlanType, { nullable: true })

@@ -139,6 +139,18 @@ export class AgentRunType extends NodeInterface {
   })
   instructions: Record<string, unknown> | null;
 
+  @Field({
+    description:
+      'A person did the work (the manual provider): the task waits for a review by hand instead of an automatic one.',
+  })
+  attended: boolean;
+
+  @Field(() => [String], {
+    nullable: true,
+    description: 'The files a MERGE run found in conflict (MergeConflicted); null otherwise.',
+  })
+  conflictFiles: string[] | null;
+
   key: string;
   parentRunKey: string | null;
   projectKey: string;
@@ -175,6 +187,8 @@ export class AgentRunType extends NodeInterface {
       exitCode: entity.exitCode,
       exitReason: entity.exitReason,
       instructions: entity.instructions,
+      attended: entity.attended,
+      conflictFiles: entity.conflictFiles,
       parentRunKey: entity.parentRunId,
     });
   }
@@ -231,4 +245,22 @@ export class RunFilterInput {
 
   @Field(() => ID, { nullable: true })
   taskId?: string | null;
+}
+
+@ObjectType('RunGit', {
+  description:
+    'The branches a run works with: tasks fork from the epic and merge back into it; the release merges the epic into the base.',
+})
+export class RunGitType {
+  @Field({ description: 'The remote the daemon fetches from and pushes to.' })
+  remoteUrl: string;
+
+  @Field({ description: 'The project’s base branch, which the release goes into.' })
+  baseBranch: string;
+
+  @Field(() => String, { nullable: true, description: 'The plan’s epic branch.' })
+  epicBranch: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The task’s branch (task runs only).' })
+  taskBranch: string | null;
 }
