@@ -91,6 +91,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       loginLimits: config.loginLimits,
       leadWorkerCap: config.leadWorkerCap,
     });
+    cleanup.push(() => step('pull requests settled', () => services.releases.idle()));
     if (options.reaper !== false) {
       services.reaper.start();
       cleanup.push(() => step('reaper stopped', () => services.reaper.stop()));

@@ -27,6 +27,9 @@ import { TaskService } from './domain/task/task.service.js';
 import { MemberRepository, UserRepository } from './domain/user/member.repository.js';
 import { MemberService } from './domain/user/member.service.js';
 import { Delivery } from './domain/delivery/delivery.js';
+import { PullRequests } from './domain/delivery/pull-requests.js';
+import { GitHosts } from './domain/githost/git-hosts.js';
+import { SecretBox } from './domain/githost/secret-box.js';
 import { Dispatcher } from './domain/dispatch/dispatcher.js';
 import type { RunHooks, WorkHooks } from './domain/dispatch/work-hooks.js';
 import { Reaper } from './domain/dispatch/reaper.js';
@@ -58,6 +61,10 @@ export interface Services {
   readonly dispatcher: Dispatcher;
   /** The review loop, merges and releases, and the operator actions on them. */
   readonly delivery: Delivery;
+  /** Git hosts' APIs (GitHub, GitLab) and the box that seals their tokens. */
+  readonly hosts: GitHosts;
+  /** Opens release pull requests (after commit, and on every reaper pass until they open). */
+  readonly releases: PullRequests;
   /** Leads' teams and the work they delegate to their workers. */
   readonly teams: Teams;
   /** Subtask directives posted by running agents. */
@@ -150,6 +157,14 @@ export function createServices(deps: {
   );
   const audit = new AuditService(dataSource);
   const keys = new TokenKeys(deps.secret, deps.previousSecrets);
+  const hosts = new GitHosts(new SecretBox(deps.secret, deps.previousSecrets));
+  const releases = new PullRequests(
+    dataSource,
+    transactions,
+    events,
+    hosts,
+    deps.logger.child({ component: 'releases' }),
+  );
   const auth = new AuthService(
     dataSource,
     transactions,
@@ -174,6 +189,7 @@ export function createServices(deps: {
     tasks,
     comments,
     audit,
+    releases,
   );
   wired.delivery = delivery;
   return {
@@ -187,6 +203,9 @@ export function createServices(deps: {
       transactions,
       events,
       logger: deps.logger.child({ component: 'reaper' }),
+      afterPass: async () => {
+        await releases.openDue();
+      },
     }),
     authorizer: new Authorizer((userId, workspaceIds) => members.memberships(userId, workspaceIds)),
     auth,
@@ -195,7 +214,15 @@ export function createServices(deps: {
     links: new StudioLinks(),
     memberships: new MemberService(dataSource, transactions, audit),
     workspaces: new WorkspaceService(workspaceRepository, transactions),
-    projects: new ProjectService(projectRepository, workspaceRepository, events, transactions),
+    projects: new ProjectService(
+      projectRepository,
+      workspaceRepository,
+      events,
+      transactions,
+      hosts,
+    ),
+    hosts,
+    releases,
     events,
     users: new UserRepository(dataSource),
     members,

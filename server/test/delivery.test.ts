@@ -278,9 +278,28 @@ describe('delivery: bootstrap, review, merge and release on a real repository', 
       { workspace: { auditLog: { nodes: { action: string }[] } } },
       unknown
     >(
-      `query($w: ID!) { workspace(id: $w) { auditLog(first: 100, actions: ["task.approve"]) { nodes { action } } } }`,
+      `query($w: ID!) { workspace(id: $w) { auditLog(first: 100, actions: ["task.approved"]) { nodes { action } } } }`,
       { w: server.owner.workspaceId },
     );
-    expect(audit.workspace.auditLog.nodes.map((n) => n.action)).toEqual(['task.approve']);
+    expect(audit.workspace.auditLog.nodes.map((n) => n.action)).toEqual(['task.approved']);
+    // Moving plans and tasks by hand is audited with the change.
+    const moves = await server.query<
+      {
+        workspace: {
+          auditLog: {
+            nodes: { action: string; target: string; details: Record<string, unknown> }[];
+          };
+        };
+      },
+      unknown
+    >(
+      `query($w: ID!) { workspace(id: $w) { auditLog(first: 100, actions: ["plan.status_changed"]) { nodes { action target details } } } }`,
+      { w: server.owner.workspaceId },
+    );
+    expect(moves.workspace.auditLog.nodes).toContainEqual({
+      action: 'plan.status_changed',
+      target: plan.planId,
+      details: { from: 'DRAFT', to: 'ACTIVE' },
+    });
   });
 });

@@ -283,7 +283,7 @@ describe('projects', () => {
         slug: 'settings-app',
         baseBranch: 'release/1.x',
         releaseMode: 'PULL_REQUEST',
-        host: 'GENERIC',
+        host: 'GITHUB',
       },
       'project { name slug baseBranch releaseMode host normalizedRemote }',
     );
@@ -292,7 +292,7 @@ describe('projects', () => {
       slug: 'settings-app',
       baseBranch: 'release/1.x',
       releaseMode: 'PULL_REQUEST',
-      host: 'GENERIC',
+      host: 'GITHUB',
       normalizedRemote: 'github.com:acme/settings',
     });
     const events = await server.query<
@@ -313,6 +313,9 @@ describe('projects', () => {
     [{ name: ' ' }, ['name'], 'BAD_USER_INPUT'],
     [{ slug: 'No Good' }, ['slug'], 'BAD_USER_INPUT'],
     [{ host: 'LOCAL' }, ['host'], 'BAD_USER_INPUT'],
+    // a plain git remote has no pull requests
+    [{ host: 'GENERIC', releaseMode: 'PULL_REQUEST' }, ['releaseMode'], 'BAD_USER_INPUT'],
+    [{ hostApiUrl: 'ftp://example.com' }, ['hostApiUrl'], 'BAD_USER_INPUT'],
     [{ projectId: 'prj_0000000000000000000000', name: 'x' }, ['projectId'], 'NOT_FOUND'],
   ])('updateProject refuses %j', async (input, field, code) => {
     const project = await server.factory.project({ workspaceId });

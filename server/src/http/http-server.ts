@@ -28,6 +28,7 @@ import { authenticate } from './authenticate.js';
 import { createGraphQLWebSocket } from './graphql-ws.js';
 import { healthHandler, readinessHandler, type ReadinessProbe } from './health.js';
 import { requestIdOf, requestLogging, requestMetrics } from './request-logging.js';
+import { webhookRouter } from './webhooks.js';
 import { CSRF_HEADER, parseCookies } from './session-cookies.js';
 
 export interface HttpServerDeps {
@@ -146,6 +147,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       },
     }),
   );
+  app.use('/webhooks', webhookRouter({ services: deps.services, logger }));
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });

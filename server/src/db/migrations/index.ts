@@ -8,6 +8,7 @@ import { LeaseIndex1795260000002 } from './1795260000002-lease-index.js';
 import { TeamsAndDelegation1795260000003 } from './1795260000003-teams-and-delegation.js';
 import { FasterPublicId1795260000004 } from './1795260000004-faster-public-id.js';
 import { Delivery1795260000005 } from './1795260000005-delivery.js';
+import { GitHosts1795260000006 } from './1795260000006-git-hosts.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   TeamsAndDelegation1795260000003,
   FasterPublicId1795260000004,
   Delivery1795260000005,
+  GitHosts1795260000006,
 ];

@@ -11,6 +11,7 @@ import { PLANNING_PURPOSES, type RunQueue } from '../dispatch/run-queue.js';
 import type { RunHooks, WorkHooks } from '../dispatch/work-hooks.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { PlanStatus } from '../plan/plan-lifecycle.js';
+import { ReleaseMode } from '../project/project.entity.js';
 import type { PlanService } from '../plan/plan.service.js';
 import { AgentRunEntity } from '../run/run.entity.js';
 import type { NewRun } from '../run/run.service.js';
@@ -19,6 +20,7 @@ import type { CommentService } from '../task/comment.service.js';
 import { CommentAuthor } from '../task/task.entity.js';
 import { TaskStatus } from '../task/task-lifecycle.js';
 import type { TaskService } from '../task/task.service.js';
+import type { PullRequests } from './pull-requests.js';
 import { parseVerdict, type Verdict } from './verdict.js';
 
 /** A review that rejects the work this many times sends the task to an operator. */
@@ -43,7 +45,11 @@ interface PlanRow {
   status: PlanStatus;
   branch: string | null;
   bootstrapped: boolean;
+  name: string;
   base_branch: string;
+  release_mode: ReleaseMode;
+  pull_request_per_task: boolean;
+  release_requested_at: Date | null;
   reviewer_provider: string | null;
   reviewer_model: string | null;
 }
@@ -87,6 +93,7 @@ export class Delivery implements WorkHooks, RunHooks {
     private readonly tasks: TaskService,
     private readonly comments: CommentService,
     private readonly audit: AuditService,
+    private readonly releases: PullRequests,
   ) {}
 
   // ---- WorkHooks: the dispatcher's part, then whatever the change makes due --------------
@@ -179,7 +186,7 @@ export class Delivery implements WorkHooks, RunHooks {
         by: toPublicId('Member', operator.memberId),
         reason: why,
       });
-      await this.record(tx, operator, 'task.approve', task.id, { reason: why });
+      await this.record(tx, operator, 'task.approved', task.id, { reason: why });
       await this.advance(tx, task.plan_id);
     });
   }
@@ -211,7 +218,7 @@ export class Delivery implements WorkHooks, RunHooks {
         revision,
         review: why,
       });
-      await this.record(tx, operator, 'task.reject', task.id, { reason: why, revision });
+      await this.record(tx, operator, 'task.rejected', task.id, { reason: why, revision });
     });
   }
 
@@ -293,7 +300,9 @@ export class Delivery implements WorkHooks, RunHooks {
         purpose: run.purpose,
         by: toPublicId('Member', operator.memberId),
       });
-      await this.record(tx, operator, 'run.retry', run.id, { retry: toPublicId('Run', queued.id) });
+      await this.record(tx, operator, 'run.retried', run.id, {
+        retry: toPublicId('Run', queued.id),
+      });
       return queued;
     });
   }
@@ -449,14 +458,18 @@ export class Delivery implements WorkHooks, RunHooks {
     await this.enqueue(tx, plan, { purpose: RunPurpose.EXECUTION, taskId: task.id, instructions });
   }
 
-  /** The release landed on the base branch: the plan is COMPLETED, then the cleanup. */
+  /** The RELEASE run merged the epic into the base. */
   private async released(tx: Tx, run: AgentRunEntity) {
-    const planId = run.planId as string;
-    const plan = await this.lockPlan(tx.manager, planId);
+    const plan = await this.lockPlan(tx.manager, run.planId as string);
     if (!plan || plan.status !== PlanStatus.ACTIVE) return;
-    const merged = await tx.manager.query<{ id: string; branch_name: string | null }[]>(
-      `SELECT id, branch_name FROM task WHERE plan_id = $1 AND status = 'MERGED' ORDER BY position, id`,
-      [planId],
+    await this.complete(tx, plan, { runId: toPublicId('Run', run.id) });
+  }
+
+  /** The release landed on the base branch: the plan is COMPLETED, then the cleanup. */
+  private async complete(tx: Tx, plan: PlanRow, how: Record<string, unknown>) {
+    const merged = await tx.manager.query<{ id: string }[]>(
+      `SELECT id FROM task WHERE plan_id = $1 AND status = 'MERGED' ORDER BY position, id`,
+      [plan.id],
     );
     for (const task of merged) {
       await this.tasks.setStatusIn(
@@ -467,27 +480,24 @@ export class Delivery implements WorkHooks, RunHooks {
         `released into ${plan.base_branch}`,
       );
     }
-    const summary = await releaseSummary(tx.manager, planId);
+    const summary = await releaseSummary(tx.manager, plan.id);
     await this.plans.setStatusIn(
       tx,
-      planId,
+      plan.id,
       PlanStatus.COMPLETED,
       'system',
       `released into ${plan.base_branch}`,
-      {
-        releasedAt: new Date(),
-        releaseSummary: summary,
-      },
+      { releasedAt: new Date(), releaseSummary: summary },
     );
     await this.events.append(tx, plan.project_id, 'PlanReleased', {
-      planId: toPublicId('Plan', planId),
-      runId: toPublicId('Run', run.id),
+      planId: toPublicId('Plan', plan.id),
+      ...how,
       baseBranch: plan.base_branch,
       summary,
     });
     const branches = await tx.manager.query<{ branch_name: string }[]>(
       `SELECT DISTINCT branch_name FROM task WHERE plan_id = $1 AND branch_name IS NOT NULL ORDER BY branch_name`,
-      [planId],
+      [plan.id],
     );
     await this.enqueue(tx, plan, {
       purpose: RunPurpose.RELEASE_CLEANUP,
@@ -636,6 +646,9 @@ export class Delivery implements WorkHooks, RunHooks {
         ORDER BY t.position, t.id`,
       [planId],
     );
+    if (plan.pull_request_per_task && awaiting.length > 0) {
+      tx.afterCommit(() => this.releases.kick(plan.id));
+    }
     for (const task of awaiting) {
       if (task.review_approved_at) {
         if (!task.merging)
@@ -666,14 +679,58 @@ export class Delivery implements WorkHooks, RunHooks {
       [planId],
     );
     const total = Number(counts?.total ?? 0);
-    if (
-      total > 0 &&
-      Number(counts?.finished) === total &&
-      Number(counts?.merged) > 0 &&
-      !(await this.hasRun(tx.manager, planId, RunPurpose.RELEASE))
-    ) {
+    if (total > 0 && Number(counts?.finished) === total && Number(counts?.merged) > 0) {
+      await this.release(tx, plan);
+    }
+  }
+
+  /**
+   * Every task is resolved: a RELEASE run merges the epic into the base, or — for a project
+   * that releases through pull requests — the request is asked for and opened right after
+   * commit (PullRequests; merging it on the host completes the plan).
+   */
+  private async release(tx: Tx, plan: PlanRow): Promise<void> {
+    if (plan.release_mode === ReleaseMode.PULL_REQUEST) {
+      if (plan.release_requested_at) return;
+      await tx.manager.query(
+        'UPDATE plan SET release_requested_at = now(), updated_at = now() WHERE id = $1',
+        [plan.id],
+      );
+      await this.events.append(tx, plan.project_id, 'ReleaseRequested', {
+        planId: toPublicId('Plan', plan.id),
+        head: plan.branch,
+        base: plan.base_branch,
+      });
+      tx.afterCommit(() => this.releases.kick(plan.id));
+      return;
+    }
+    if (!(await this.hasRun(tx.manager, plan.id, RunPurpose.RELEASE))) {
       await this.enqueue(tx, plan, { purpose: RunPurpose.RELEASE });
     }
+  }
+
+  /**
+   * The host merged a plan's release pull request (its webhook): the plan is released as if
+   * its RELEASE run had merged it. Returns the plan's id, or undefined when no active plan of
+   * the project releases from `head` into `base`.
+   */
+  async pullRequestMerged(
+    projectId: string,
+    merged: { head: string; base: string; url: string },
+  ): Promise<string | undefined> {
+    return this.transactions.run(async (tx) => {
+      const [found] = await tx.manager.query<{ id: string }[]>(
+        `SELECT p.id FROM plan p JOIN project pr ON pr.id = p.project_id
+          WHERE p.project_id = $1 AND p.status = 'ACTIVE' AND p.branch = $2
+            AND pr.base_branch = $3 AND p.release_requested_at IS NOT NULL`,
+        [projectId, merged.head, merged.base],
+      );
+      if (!found) return undefined;
+      const plan = await this.lockPlan(tx.manager, found.id);
+      if (!plan || plan.status !== PlanStatus.ACTIVE) return undefined;
+      await this.complete(tx, plan, { pullRequestUrl: merged.url });
+      return plan.id;
+    });
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -706,8 +763,9 @@ export class Delivery implements WorkHooks, RunHooks {
 
   private async lockPlan(manager: EntityManager, planId: string): Promise<PlanRow | undefined> {
     const [row] = await manager.query<PlanRow[]>(
-      `SELECT p.id, p.project_id, p.status, p.branch, p.epic_bootstrapped_at IS NOT NULL AS bootstrapped,
-              pr.base_branch, pr.reviewer_provider, pr.reviewer_model
+      `SELECT p.id, p.project_id, p.status, p.branch, p.name, p.release_requested_at,
+              p.epic_bootstrapped_at IS NOT NULL AS bootstrapped,
+              pr.base_branch, pr.release_mode, pr.pull_request_per_task, pr.reviewer_provider, pr.reviewer_model
          FROM plan p JOIN project pr ON pr.id = p.project_id
         WHERE p.id = $1 FOR UPDATE OF p`,
       [planId],

@@ -50,6 +50,8 @@ export interface ReaperDeps {
   readonly batchSize?: number;
   /** The clock; by default the database's (the clock that wrote leases and heartbeats). */
   readonly now?: () => Date;
+  /** More periodic work for the replica holding the lock (release pull requests still due). */
+  readonly afterPass?: () => Promise<void>;
 }
 
 interface ExpiredRun {
@@ -137,6 +139,13 @@ export class Reaper {
       return { ran: true, ...leases, sessionsTimedOut, resumed };
     });
     const { logger } = this.deps;
+    if (result.ran && this.deps.afterPass) {
+      await this.deps
+        .afterPass()
+        .catch((error: unknown) =>
+          logger.error({ err: error }, 'the reaper’s follow-up work failed; the next pass retries'),
+        );
+    }
     const counts = {
       ran: result.ran,
       requeued: result.requeued.length,

@@ -50,6 +50,18 @@ export class PlanEntity {
   @Column('jsonb', { nullable: true })
   releaseSummary: Record<string, unknown> | null;
 
+  /** A release through a pull request: when it was asked for (every task resolved). */
+  @Column('timestamptz', { nullable: true })
+  releaseRequestedAt: Date | null;
+
+  /** The release pull (merge) request, once opened. */
+  @Column('text', { nullable: true })
+  releasePrUrl: string | null;
+
+  /** Why the release pull request could not be opened yet (retried every 15 s). */
+  @Column('text', { nullable: true })
+  releaseError: string | null;
+
   /** The planner's proposal while the plan is drafted. */
   @Column('jsonb', { nullable: true })
   proposedPlan: Record<string, unknown> | null;

@@ -84,6 +84,9 @@ export class PlanService {
       epicBootstrappedAt: null,
       releasedAt: null,
       releaseSummary: null,
+      releaseRequestedAt: null,
+      releasePrUrl: null,
+      releaseError: null,
       proposedPlan: null,
       statusChangedAt: new Date(),
     });

@@ -69,6 +69,18 @@ export class ProjectEntity {
   @Column('text', { nullable: true })
   reviewerModel: string | null;
 
+  /** The host API token, sealed with MAESTRO_SECRET (SecretBox); never returned by the API. */
+  @Column('text', { nullable: true })
+  hostToken: string | null;
+
+  /** The host's API base URL; null: the public service's, or the remote host's own. */
+  @Column('text', { nullable: true })
+  hostApiUrl: string | null;
+
+  /** Each task's work also gets a pull request into the epic (its prUrl). */
+  @Column('boolean', { default: false })
+  pullRequestPerTask: boolean;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

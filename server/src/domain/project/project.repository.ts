@@ -18,6 +18,16 @@ export class ProjectRepository extends BaseRepository<ProjectEntity> {
     );
   }
 
+  /** Every project (in any workspace) linked to this repository. */
+  async idsLinkedTo(normalizedRemote: string): Promise<string[]> {
+    const rows = await this.dataSource.manager.find(ProjectEntity, {
+      where: { normalizedRemote },
+      select: { id: true },
+      order: { id: 'ASC' },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Plans of the projects that are running (ACTIVE or PAUSED). */
   async runningPlanCount(projectIds: readonly string[]): Promise<number> {
     const rows = await this.dataSource.query<Array<{ count: string }>>(

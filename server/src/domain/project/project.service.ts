@@ -14,6 +14,13 @@ import {
   slugify,
 } from '../common/validation.js';
 import type { EventLog } from '../events/event-log.service.js';
+import { GitHostError } from '../githost/git-host.js';
+import {
+  HOSTS_WITH_API,
+  requireApiUrl,
+  type GitHosts,
+  type HostSettings,
+} from '../githost/git-hosts.js';
 import type { WorkspaceRepository } from '../workspace/workspace.repository.js';
 import { normalizeRemote, RemoteError, type NormalizedRemote } from './git-remote.js';
 import { ProjectEntity, ReleaseMode, RepositoryHost } from './project.entity.js';
@@ -30,6 +37,12 @@ export interface CreateProject {
   readonly releaseMode?: ReleaseMode | undefined;
   /** Overrides the host kind inferred from the remote (e.g. GitHub Enterprise on its own domain). */
   readonly host?: RepositoryHost | undefined;
+  /** A GitHub or GitLab token: access is checked and the default branch read. Sealed at rest. */
+  readonly hostToken?: string | undefined;
+  /** The host's API base URL (GitHub Enterprise, self-managed GitLab). */
+  readonly hostApiUrl?: string | undefined;
+  /** Each task gets a pull request into the epic (a host with an API). */
+  readonly pullRequestPerTask?: boolean | undefined;
 }
 
 export class ProjectService {
@@ -38,13 +51,32 @@ export class ProjectService {
     private readonly workspaces: WorkspaceRepository,
     private readonly events: EventLog,
     private readonly transactions: Transactions,
+    private readonly hosts: GitHosts,
   ) {}
 
-  async create(input: CreateProject): Promise<ProjectEntity> {
+  /**
+   * Links a repository as a project. `audit` records a host token being stored, in the same
+   * transaction (the token itself is never recorded).
+   */
+  async create(
+    input: CreateProject,
+    audit?: (manager: EntityManager, details: Record<string, unknown>) => Promise<void>,
+  ): Promise<ProjectEntity> {
     const remote = parseRemote(input.remoteUrl);
     const host = chooseHost(remote, input.host);
     const name = requireName('name', input.name ?? remote.repo);
-    const baseBranch = requireBranchName('baseBranch', input.baseBranch ?? 'main');
+    const hostApiUrl =
+      input.hostApiUrl === undefined ? null : requireApiUrl('hostApiUrl', input.hostApiUrl);
+    const releaseMode = input.releaseMode ?? ReleaseMode.MERGE;
+    const linked = await this.checkHost(
+      { host, normalizedRemote: remote.normalized, hostApiUrl },
+      input.hostToken,
+      releaseMode,
+    );
+    const baseBranch = requireBranchName(
+      'baseBranch',
+      input.baseBranch ?? linked?.defaultBranch ?? 'main',
+    );
     const workspace = await this.workspaces.findById(input.workspaceId);
     if (!workspace) {
       throw new DomainError(ErrorCode.NOT_FOUND, 'workspaceId: no such workspace', ['workspaceId']);
@@ -64,13 +96,19 @@ export class ProjectService {
       normalizedRemote: remote.normalized,
       host,
       baseBranch,
-      releaseMode: input.releaseMode ?? ReleaseMode.MERGE,
+      releaseMode,
       reviewerProvider: null,
       reviewerModel: null,
+      hostToken: linked?.sealed ?? null,
+      hostApiUrl,
+      pullRequestPerTask: perTask(host, input.pullRequestPerTask ?? false),
     });
     try {
       return await this.transactions.run(async (tx) => {
         const created = await this.projects.insert(tx.manager, project);
+        if (created.hostToken && audit) {
+          await audit(tx.manager, { project: toPublicId('Project', created.id), removed: false });
+        }
         await this.events.append(tx, created.id, 'ProjectCreated', {
           projectId: toPublicId('Project', created.id),
           workspaceId: toPublicId('Workspace', created.workspaceId),
@@ -94,6 +132,22 @@ export class ProjectService {
     }
   }
 
+  /** The projects (in any workspace) linked to a repository given as a remote URL. */
+  async linkedTo(remoteUrl: string): Promise<string[]> {
+    let normalized: string;
+    try {
+      normalized = normalizeRemote(remoteUrl).normalized;
+    } catch {
+      return [];
+    }
+    return this.projects.idsLinkedTo(normalized);
+  }
+
+  /** The secrets a project's webhooks may use; the first is the one to configure. */
+  webhookSecrets(projectId: string): string[] {
+    return this.hosts.box.webhookSecrets(projectId);
+  }
+
   /** Changes a project's settings (not its remote). Emits ProjectUpdated. */
   async update(
     project: ProjectEntity,
@@ -106,9 +160,23 @@ export class ProjectService {
       /** Null clears it: reviews run on whichever session claims them. */
       reviewerProvider?: string | null | undefined;
       reviewerModel?: string | null | undefined;
+      /** A new token (checked against the host), or null to remove it. */
+      hostToken?: string | null | undefined;
+      /** Null: the host's default. */
+      hostApiUrl?: string | null | undefined;
+      pullRequestPerTask?: boolean | undefined;
     },
+    /** Records a host token stored or removed, in the same transaction. */
+    audit?: (manager: EntityManager, details: Record<string, unknown>) => Promise<void>,
   ): Promise<ProjectEntity> {
     const changed: string[] = [];
+    if (input.hostApiUrl !== undefined) {
+      project.hostApiUrl =
+        input.hostApiUrl === null || input.hostApiUrl.trim() === ''
+          ? null
+          : requireApiUrl('hostApiUrl', input.hostApiUrl);
+      changed.push('hostApiUrl');
+    }
     if (input.name !== undefined) {
       project.name = requireName('name', input.name);
       changed.push('name');
@@ -129,6 +197,30 @@ export class ProjectService {
       project.host = chooseHost(normalizeRemote(project.remoteUrl), input.host);
       changed.push('host');
     }
+    if (input.hostToken === null || input.hostToken?.trim() === '') {
+      project.hostToken = null;
+      changed.push('hostToken');
+    }
+    const token = input.hostToken?.trim() ? input.hostToken : undefined;
+    const mode = input.releaseMode ?? project.releaseMode;
+    if (
+      token !== undefined ||
+      input.hostApiUrl !== undefined ||
+      input.host !== undefined ||
+      input.releaseMode !== undefined
+    ) {
+      // the token in force (a new one, or the kept one) must work with the new settings
+      const kept = project.hostToken ? this.hosts.box.open(project.hostToken) : undefined;
+      const linked = await this.checkHost(project, token ?? kept, mode);
+      if (token !== undefined) {
+        project.hostToken = linked?.sealed ?? null;
+        changed.push('hostToken');
+      }
+    }
+    if (input.pullRequestPerTask !== undefined) {
+      project.pullRequestPerTask = perTask(project.host, input.pullRequestPerTask);
+      changed.push('pullRequestPerTask');
+    }
     if (input.reviewerProvider !== undefined) {
       project.reviewerProvider = optionalProvider('reviewerProvider', input.reviewerProvider);
       changed.push('reviewerProvider');
@@ -141,6 +233,9 @@ export class ProjectService {
     try {
       return await this.transactions.run(async (tx) => {
         const saved = await this.projects.update(tx.manager, project);
+        if (changed.includes('hostToken') && audit) {
+          await audit(tx.manager, { removed: project.hostToken === null });
+        }
         await this.events.append(tx, project.id, 'ProjectUpdated', {
           projectId: toPublicId('Project', project.id),
           changed,
@@ -202,6 +297,43 @@ export class ProjectService {
     return this.projects.countByWorkspaces(workspaceIds);
   }
 
+  /**
+   * A project's link to its host: a token is checked against the host's API (access, and the
+   * default branch read) and sealed; a release through pull requests needs a host with one.
+   */
+  private async checkHost(
+    settings: HostSettings,
+    token: string | undefined,
+    releaseMode: ReleaseMode,
+  ): Promise<{ sealed: string; defaultBranch: string } | undefined> {
+    if (releaseMode === ReleaseMode.PULL_REQUEST && !HOSTS_WITH_API.has(settings.host)) {
+      throw badInput(
+        'releaseMode',
+        `a ${settings.host} remote has no pull requests; release by MERGE, or link a GitHub or GitLab repository`,
+      );
+    }
+    if (token === undefined) return undefined;
+    const host = this.hosts.connect(settings, requireName('hostToken', token, 500));
+    if (!host) {
+      throw badInput('hostToken', `a ${settings.host} remote has no host API; leave hostToken out`);
+    }
+    try {
+      const repository = await host.repository();
+      if (releaseMode === ReleaseMode.PULL_REQUEST && repository.canPush === false) {
+        throw badInput(
+          'hostToken',
+          'the token can read the repository but not write to it; pull requests need write access',
+        );
+      }
+      return { sealed: this.hosts.box.seal(token.trim()), defaultBranch: repository.defaultBranch };
+    } catch (error) {
+      if (error instanceof GitHostError) {
+        throw badInput(error.status === null ? 'hostApiUrl' : 'hostToken', error.message);
+      }
+      throw error;
+    }
+  }
+
   private async assertRemoteFree(workspaceId: string, normalizedRemote: string): Promise<void> {
     const existing = await this.projects.findByRemote(workspaceId, normalizedRemote);
     if (existing) {
@@ -249,4 +381,12 @@ function optionalProvider(field: string, value: string | null): string | null {
     );
   }
   return provider;
+}
+
+/** Pull requests per task need a host with an API. */
+function perTask(host: RepositoryHost, wanted: boolean): boolean {
+  if (wanted && !HOSTS_WITH_API.has(host)) {
+    throw badInput('pullRequestPerTask', `a ${host} remote has no pull requests`);
+  }
+  return wanted;
 }

@@ -21,6 +21,7 @@ import {
 import { DeletePayload } from '../common/payloads.js';
 import type { GraphQLContext } from '../context.js';
 import { readNode } from '../read-node.js';
+import { auditAs } from '../audit.js';
 import { mutate } from '../errors.js';
 import { ProjectType } from '../project/project.type.js';
 import { TaskConnection, TaskFilterInput, type TaskType } from '../task/task.type.js';
@@ -101,8 +102,25 @@ export class PlanResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<PlanPayload> {
     const { value, userErrors } = await mutate(async () => {
-      const { plan } = await ctx.access.plan(input.planId, 'plan.transition');
-      return ctx.services.plans.setStatus(plan.id, input.status, 'user', input.reason ?? undefined);
+      const { plan, project } = await ctx.access.plan(input.planId, 'plan.transition');
+      // audited with the change: activating, pausing, resuming, cancelling, archiving
+      return ctx.services.transactions.run(async (tx) => {
+        const from = plan.status;
+        const saved = await ctx.services.plans.setStatusIn(
+          tx,
+          plan.id,
+          input.status,
+          'user',
+          input.reason ?? undefined,
+        );
+        await auditAs(ctx, {
+          workspaceId: project.workspaceId,
+          action: 'plan.status_changed',
+          target: input.planId,
+          details: { from, to: input.status, ...(input.reason ? { reason: input.reason } : {}) },
+        })(tx.manager);
+        return saved;
+      });
     });
     return { plan: value ? PlanType.from(value) : null, userErrors };
   }

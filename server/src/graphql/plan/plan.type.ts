@@ -82,6 +82,21 @@ export class PlanType extends NodeInterface {
   @Field(() => Date, { nullable: true })
   epicBootstrappedAt: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description: 'A release through a pull request: when it was asked for (every task resolved).',
+  })
+  releaseRequestedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'The release pull (merge) request.' })
+  releasePrUrl: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the release pull request could not be opened yet (retried every 15 s).',
+  })
+  releaseError: string | null;
+
   @Field(() => Date, { nullable: true, description: 'When the release landed on the base branch.' })
   releasedAt: Date | null;
 
@@ -115,6 +130,9 @@ export class PlanType extends NodeInterface {
       branch: entity.branch,
       epicBootstrappedAt: entity.epicBootstrappedAt,
       releasedAt: entity.releasedAt,
+      releaseRequestedAt: entity.releaseRequestedAt,
+      releasePrUrl: entity.releasePrUrl,
+      releaseError: entity.releaseError,
       releaseSummary: entity.releaseSummary
         ? Object.assign(new ReleaseSummaryType(), entity.releaseSummary, {
             startedAt: new Date(String(entity.releaseSummary.startedAt)),

@@ -21,7 +21,9 @@ import {
   DeleteProjectInput,
   ProjectType,
   UpdateProjectInput,
+  ProjectWebhookType,
 } from './project.type.js';
+import { RepositoryHost } from '../../domain/project/project.entity.js';
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
@@ -42,15 +44,27 @@ export class ProjectResolver {
   ): Promise<ProjectPayload> {
     const { value, userErrors } = await mutate(async () => {
       const workspace = await ctx.access.workspace(input.workspaceId, 'project.create');
-      return ctx.services.projects.create({
-        workspaceId: workspace.id,
-        remoteUrl: input.remoteUrl,
-        name: input.name ?? undefined,
-        slug: input.slug ?? undefined,
-        baseBranch: input.baseBranch ?? undefined,
-        releaseMode: input.releaseMode ?? undefined,
-        host: input.host ?? undefined,
-      });
+      return ctx.services.projects.create(
+        {
+          workspaceId: workspace.id,
+          remoteUrl: input.remoteUrl,
+          name: input.name ?? undefined,
+          slug: input.slug ?? undefined,
+          baseBranch: input.baseBranch ?? undefined,
+          releaseMode: input.releaseMode ?? undefined,
+          host: input.host ?? undefined,
+          hostToken: input.hostToken ?? undefined,
+          hostApiUrl: input.hostApiUrl ?? undefined,
+          pullRequestPerTask: input.pullRequestPerTask ?? undefined,
+        },
+        (manager, details) =>
+          auditAs(ctx, {
+            workspaceId: workspace.id,
+            action: 'project.host_token_changed',
+            target: String(details.project),
+            details: { removed: details.removed },
+          })(manager),
+      );
     });
     return { project: value ? ProjectType.from(value) : null, userErrors };
   }
@@ -64,15 +78,28 @@ export class ProjectResolver {
   ): Promise<ProjectPayload> {
     const { value, userErrors } = await mutate(async () => {
       const project = await ctx.access.project(input.projectId, 'project.update');
-      return ctx.services.projects.update(project, {
-        name: input.name ?? undefined,
-        slug: input.slug ?? undefined,
-        baseBranch: input.baseBranch ?? undefined,
-        releaseMode: input.releaseMode ?? undefined,
-        host: input.host ?? undefined,
-        reviewerProvider: input.reviewerProvider,
-        reviewerModel: input.reviewerModel,
-      });
+      return ctx.services.projects.update(
+        project,
+        {
+          name: input.name ?? undefined,
+          slug: input.slug ?? undefined,
+          baseBranch: input.baseBranch ?? undefined,
+          releaseMode: input.releaseMode ?? undefined,
+          host: input.host ?? undefined,
+          reviewerProvider: input.reviewerProvider,
+          reviewerModel: input.reviewerModel,
+          hostToken: input.hostToken,
+          hostApiUrl: input.hostApiUrl,
+          pullRequestPerTask: input.pullRequestPerTask ?? undefined,
+        },
+        (manager, details) =>
+          auditAs(ctx, {
+            workspaceId: project.workspaceId,
+            action: 'project.host_token_changed',
+            target: input.projectId,
+            details,
+          })(manager),
+      );
     });
     return { project: value ? ProjectType.from(value) : null, userErrors };
   }
@@ -98,6 +125,27 @@ export class ProjectResolver {
       return input.projectId;
     });
     return { deletedId: value, userErrors };
+  }
+
+  @FieldResolver(() => ProjectWebhookType, {
+    nullable: true,
+    description:
+      'The webhook to configure on the host (GitHub, GitLab; null for plain git remotes); for those who may update the project.',
+  })
+  async webhook(
+    @Root() project: ProjectType,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ProjectWebhookType | null> {
+    await ctx.access.project(project.id, 'project.update');
+    if (project.host !== RepositoryHost.GITHUB && project.host !== RepositoryHost.GITLAB) {
+      return null;
+    }
+    const github = project.host === RepositoryHost.GITHUB;
+    return Object.assign(new ProjectWebhookType(), {
+      path: github ? '/webhooks/github' : '/webhooks/gitlab',
+      secret: ctx.services.projects.webhookSecrets(project.key)[0],
+      events: github ? ['pull_request'] : ['Merge request events'],
+    });
   }
 
   @FieldResolver(() => WorkspaceType)

@@ -64,6 +64,17 @@ export class ProjectType extends NodeInterface {
   })
   reviewerModel: string | null;
 
+  @Field({ description: 'Whether a host token is stored (the token itself is never returned).' })
+  hasHostToken: boolean;
+
+  @Field({
+    description: 'Each task’s work also gets a pull request into the epic (recorded as its prUrl).',
+  })
+  pullRequestPerTask: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The host API base URL, when set.' })
+  hostApiUrl: string | null;
+
   @Field()
   createdAt: Date;
 
@@ -87,6 +98,9 @@ export class ProjectType extends NodeInterface {
       releaseMode: entity.releaseMode,
       reviewerProvider: entity.reviewerProvider,
       reviewerModel: entity.reviewerModel,
+      hasHostToken: entity.hostToken !== null,
+      pullRequestPerTask: entity.pullRequestPerTask,
+      hostApiUrl: entity.hostApiUrl,
       createdAt: entity.createdAt,
       updatedAt: entity.updatedAt,
     });
@@ -125,6 +139,26 @@ export class CreateProjectInput {
       'Overrides the host inferred from the remote (e.g. GitHub Enterprise on its own domain).',
   })
   host?: RepositoryHost | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'A GitHub or GitLab token for the host API (pull requests): checked against the host, sealed with MAESTRO_SECRET, never returned.',
+  })
+  hostToken?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The host API base URL (GitHub Enterprise, self-managed GitLab); default: the public service or the remote host.',
+  })
+  hostApiUrl?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Each task gets a pull request into the epic (GitHub, GitLab).',
+  })
+  pullRequestPerTask?: boolean | null;
 }
 
 @ObjectType('ProjectPayload')
@@ -161,10 +195,40 @@ export class UpdateProjectInput {
 
   @Field(() => String, { nullable: true, description: 'Null clears it.' })
   reviewerModel?: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'A new host token (checked and sealed, never returned); null or empty removes it.',
+  })
+  hostToken?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Null: the host’s default API URL.' })
+  hostApiUrl?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Each task gets a pull request into the epic (GitHub, GitLab).',
+  })
+  pullRequestPerTask?: boolean | null;
 }
 
 @InputType('DeleteProjectInput')
 export class DeleteProjectInput {
   @Field(() => ID)
   projectId: string;
+}
+
+@ObjectType('ProjectWebhook', {
+  description:
+    'Where the host sends its webhooks and the secret it signs them with (GitHub: the webhook secret; GitLab: the secret token).',
+})
+export class ProjectWebhookType {
+  @Field({ description: '`/webhooks/github` or `/webhooks/gitlab`, on this Studio.' })
+  path: string;
+
+  @Field()
+  secret: string;
+
+  @Field(() => [String], { description: 'The events to send.' })
+  events: string[];
 }

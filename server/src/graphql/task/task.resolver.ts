@@ -8,6 +8,7 @@ import {
 import { DeletePayload } from '../common/payloads.js';
 import type { GraphQLContext } from '../context.js';
 import { readNode } from '../read-node.js';
+import { auditAs } from '../audit.js';
 import { mutate } from '../errors.js';
 import { PhaseType, PlanType } from '../plan/plan.type.js';
 import { ProjectType } from '../project/project.type.js';
@@ -165,8 +166,25 @@ export class TaskResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<TaskPayload> {
     const { value, userErrors } = await mutate(async () => {
-      const { task } = await ctx.access.task(input.taskId, 'task.transition');
-      return ctx.services.tasks.setStatus(task.id, input.status, 'user', input.reason ?? undefined);
+      const { task, project } = await ctx.access.task(input.taskId, 'task.transition');
+      // audited with the change: pausing, resuming, re-opening, approving by hand, cancelling
+      return ctx.services.transactions.run(async (tx) => {
+        const from = task.status;
+        const saved = await ctx.services.tasks.setStatusIn(
+          tx,
+          task.id,
+          input.status,
+          'user',
+          input.reason ?? undefined,
+        );
+        await auditAs(ctx, {
+          workspaceId: project.workspaceId,
+          action: 'task.status_changed',
+          target: input.taskId,
+          details: { from, to: input.status, ...(input.reason ? { reason: input.reason } : {}) },
+        })(tx.manager);
+        return saved;
+      });
     });
     return { task: value ? TaskType.from(value) : null, userErrors };
   }

@@ -27,8 +27,14 @@ export type CreateProjectInput = {
   baseBranch?: string | null | undefined;
   /** Overrides the host inferred from the remote (e.g. GitHub Enterprise on its own domain). */
   host?: RepositoryHost | null | undefined;
+  /** The host API base URL (GitHub Enterprise, self-managed GitLab); default: the public service or the remote host. */
+  hostApiUrl?: string | null | undefined;
+  /** A GitHub or GitLab token for the host API (pull requests): checked against the host, sealed with MAESTRO_SECRET, never returned. */
+  hostToken?: string | null | undefined;
   /** Defaults to the repository's name. */
   name?: string | null | undefined;
+  /** Each task gets a pull request into the epic (GitHub, GitLab). */
+  pullRequestPerTask?: boolean | null | undefined;
   /** Defaults to MERGE. */
   releaseMode?: ReleaseMode | null | undefined;
   /** The git remote: https://host/owner/repo(.git), git@host:owner/repo.git, ssh://…, or an absolute path. */
