@@ -5,6 +5,7 @@ import { TaskStatus } from '../src/domain/task/task-lifecycle.js';
 import { addSession, queueRun } from './support/agents.js';
 import { DATABASE_URL, testLogger } from './support/environment.js';
 import { forceTaskStatus, planWithTasks } from './support/plans.js';
+import { ok } from './support/mutations.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 interface Event {
@@ -239,6 +240,33 @@ describe('the reaper', () => {
     expect(task.task.status).toBe('CANCELLED');
     expect(await events(projectId, 'RunFailed')).toHaveLength(1);
     expect(await events(projectId, 'TaskStatusChanged')).toEqual([]);
+  });
+
+  test('a plan’s bootstrap out of attempts stalls its delivery (DeliveryStalled) for an operator', async () => {
+    const project = await server.factory.project();
+    const session = await addSession(server, project.id);
+    const { planId } = await planWithTasks(server, project.id, 1);
+    await ok(server, 'setPlanStatus', { planId, status: 'ACTIVE' }, 'plan { status }');
+    const [bootstrap] = await server.studio.database.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM agent_run WHERE plan_id = $1 AND purpose = 'BOOTSTRAP_EPIC'`,
+      [parsePublicIdOf('Plan', planId)],
+    );
+    const id = toPublicId('Run', (bootstrap as { id: string }).id);
+    await server.studio.database.dataSource.query(
+      'UPDATE agent_run SET attempt = 3 WHERE id = $1',
+      [key(id)],
+    );
+    await claimAndExpire(id, session);
+
+    expect((await reaper.tick()).exhausted).toEqual([key(id)]);
+    expect((await events(project.id, 'DeliveryStalled')).map((e) => e.payload)).toEqual([
+      {
+        planId,
+        runId: id,
+        purpose: 'BOOTSTRAP_EPIC',
+        reason: 'its BOOTSTRAP_EPIC run lease expired after 3 attempts',
+      },
+    ]);
   });
 
   test('a session without a heartbeat for 90 s is ended with a SessionTimedOut event', async () => {

@@ -254,11 +254,23 @@ export class Delivery implements WorkHooks, RunHooks {
           'runId',
         );
       }
-      if (!plan || plan.status !== PlanStatus.ACTIVE) {
+      // The cleanup follows the release, so it is retried once the plan is completed.
+      const due =
+        run.purpose === RunPurpose.RELEASE_CLEANUP ? PlanStatus.COMPLETED : PlanStatus.ACTIVE;
+      if (!plan || plan.status !== due) {
         throw conflict(
-          `the plan is ${plan?.status.toLowerCase() ?? 'gone'}; runs are retried while it is active`,
+          `the plan is ${plan?.status.toLowerCase() ?? 'gone'}; its ${run.purpose} runs are retried while it is ${due.toLowerCase()}`,
           'runId',
         );
+      }
+      const [done] = await tx.manager.query<{ count: string }[]>(
+        `SELECT count(*) FROM agent_run
+          WHERE plan_id = $1 AND purpose = $2 AND task_id IS NOT DISTINCT FROM $3
+            AND status = 'SUCCEEDED' AND queued_at > $4`,
+        [plan.id, run.purpose, run.taskId, run.queuedAt],
+      );
+      if (Number(done?.count) > 0) {
+        throw conflict(`a later ${run.purpose} run succeeded; there is nothing to retry`, 'runId');
       }
       const [open] = await tx.manager.query<{ count: string }[]>(
         `SELECT count(*) FROM agent_run

@@ -5,7 +5,7 @@ import { toPublicId } from '../common/public-id.js';
 import type { Transactions, Tx } from '../common/transactions.js';
 import type { EventLog } from '../events/event-log.service.js';
 import { AgentRunEntity } from '../run/run.entity.js';
-import { RUN_LIFECYCLE, type RunPurpose, RunStatus } from '../run/run.types.js';
+import { RUN_LIFECYCLE, RunPurpose, RunStatus } from '../run/run.types.js';
 import { AgentSessionEntity } from '../session/session.entity.js';
 import { SESSION_TIMEOUT_MS } from '../session/session.service.js';
 import { TASK_LIFECYCLE, TaskStatus } from '../task/task-lifecycle.js';
@@ -17,6 +17,13 @@ import { moveTaskWithRun } from './task-progress.js';
 export const REAPER_INTERVAL_MS = 15_000;
 /** Attempts a run gets before an expired lease fails it (and its task needs an operator). */
 export const MAX_RUN_ATTEMPTS = 3;
+
+/** Runs of a plan that deliver it rather than one task (DeliveryStalled when they run out). */
+const PLAN_DELIVERY_PURPOSES: ReadonlySet<RunPurpose> = new Set([
+  RunPurpose.BOOTSTRAP_EPIC,
+  RunPurpose.RELEASE,
+  RunPurpose.RELEASE_CLEANUP,
+]);
 /** Expired leases handled per pass; more wait for the next one. */
 export const REAPER_BATCH_SIZE = 200;
 /**
@@ -270,6 +277,15 @@ export class Reaper {
       });
       // A delegated run is its lead's business: RunFailed tells the lead, the task stays.
       if (run.task_id && !run.parent_run_id) await this.needsOperator(tx, run, run.task_id, now);
+      // A plan's own delivery run (its epic's bootstrap, release, cleanup) waits for retryRun.
+      if (!run.task_id && run.plan_id && PLAN_DELIVERY_PURPOSES.has(run.purpose)) {
+        await this.deps.events.append(tx, run.project_id, 'DeliveryStalled', {
+          planId: toPublicId('Plan', run.plan_id),
+          runId: toPublicId('Run', run.id),
+          purpose: run.purpose,
+          reason: `its ${run.purpose} run ${reason}`,
+        });
+      }
     }
     return { failed, deferred };
   }
