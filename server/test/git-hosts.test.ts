@@ -327,6 +327,16 @@ describe('git hosts: linking, pull-request releases and webhooks', () => {
     expect(ignored.status).toBe(202);
     expect((await planState(plan.planId)).plan.status).toBe('ACTIVE');
 
+    const closed = { ...merged, pull_request: { ...merged.pull_request, merged: false } };
+    await webhook('github', closed, {
+      'x-github-event': 'pull_request',
+      'x-hub-signature-256': sign(project.webhook.secret, closed),
+    });
+    expect((await planState(plan.planId)).plan).toMatchObject({
+      status: 'ACTIVE',
+      releaseError: expect.stringContaining('closed without merging'),
+    });
+
     const accepted = await webhook('github', merged, {
       'x-github-event': 'pull_request',
       'x-hub-signature-256': sign(project.webhook.secret, merged),

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { githubMerged, githubSignatureValid, gitlabMerged, gitlabTokenValid } from './webhooks.js';
+import { githubClosed, githubSignatureValid, gitlabClosed, gitlabTokenValid } from './webhooks.js';
 
 describe('webhook verification', () => {
   const body = Buffer.from('{"action":"closed"}');
@@ -36,22 +36,23 @@ describe('merged pull requests in deliveries', () => {
     repository: { html_url: 'https://github.com/a/b' },
   };
 
-  test('GitHub: a closed and merged pull_request', () => {
-    expect(githubMerged('pull_request', pr)).toEqual({
+  test('GitHub: a closed pull_request, merged or not', () => {
+    expect(githubClosed('pull_request', pr)).toEqual({
+      merged: true,
       repository: 'https://github.com/a/b',
       head: 'epic/x-abc123',
       base: 'main',
       url: 'https://github.com/a/b/pull/3',
     });
-    expect(githubMerged('push', pr)).toBeUndefined();
-    expect(githubMerged('pull_request', { ...pr, action: 'opened' })).toBeUndefined();
+    expect(githubClosed('push', pr)).toBeUndefined();
+    expect(githubClosed('pull_request', { ...pr, action: 'opened' })).toBeUndefined();
     expect(
-      githubMerged('pull_request', { ...pr, pull_request: { ...pr.pull_request, merged: false } }),
-    ).toBeUndefined();
-    expect(githubMerged('pull_request', { action: 'closed' })).toBeUndefined();
+      githubClosed('pull_request', { ...pr, pull_request: { ...pr.pull_request, merged: false } }),
+    ).toMatchObject({ merged: false, head: 'epic/x-abc123' });
+    expect(githubClosed('pull_request', { action: 'closed' })).toBeUndefined();
   });
 
-  test('GitLab: a merge request merged', () => {
+  test('GitLab: a merge request merged or closed', () => {
     const hook = {
       object_kind: 'merge_request',
       project: { web_url: 'https://gitlab.com/g/s/r' },
@@ -63,18 +64,19 @@ describe('merged pull requests in deliveries', () => {
         target_branch: 'develop',
       },
     };
-    expect(gitlabMerged(hook)).toEqual({
+    expect(gitlabClosed(hook)).toEqual({
+      merged: true,
       repository: 'https://gitlab.com/g/s/r',
       head: 'epic/y',
       base: 'develop',
       url: 'https://gitlab.com/g/s/r/-/merge_requests/1',
     });
     expect(
-      gitlabMerged({
+      gitlabClosed({
         ...hook,
         object_attributes: { ...hook.object_attributes, action: 'open', state: 'opened' },
       }),
     ).toBeUndefined();
-    expect(gitlabMerged({ ...hook, object_kind: 'push' })).toBeUndefined();
+    expect(gitlabClosed({ ...hook, object_kind: 'push' })).toBeUndefined();
   });
 });

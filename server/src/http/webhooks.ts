@@ -3,8 +3,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../logging/logger.js';
 import type { Services } from '../services.js';
 
-/** What a verified delivery from a host means for Studio. */
-export interface MergedPullRequest {
+/** What a verified delivery from a host means for Studio: a request closed, merged or not. */
+export interface ClosedPullRequest {
+  readonly merged: boolean;
   /** The repository as a remote URL, normalized like projects' remotes. */
   readonly repository: string;
   readonly head: string;
@@ -37,8 +38,8 @@ export function gitlabTokenValid(secret: string, header: string | undefined) {
   return header !== undefined && equal(secret, header);
 }
 
-/** A merged pull request in a GitHub `pull_request` delivery, or undefined. */
-export function githubMerged(event: string | undefined, payload: unknown) {
+/** A pull request closed (merged or not) in a GitHub `pull_request` delivery, or undefined. */
+export function githubClosed(event: string | undefined, payload: unknown) {
   if (event !== 'pull_request') return undefined;
   const body = payload as {
     action?: string;
@@ -51,18 +52,19 @@ export function githubMerged(event: string | undefined, payload: unknown) {
     repository?: { html_url?: string };
   };
   const pr = body.pull_request;
-  if (body.action !== 'closed' || !pr?.merged || !body.repository?.html_url) return undefined;
+  if (body.action !== 'closed' || !pr || !body.repository?.html_url) return undefined;
   if (!pr.head?.ref || !pr.base?.ref || !pr.html_url) return undefined;
   return {
+    merged: pr.merged === true,
     repository: body.repository.html_url,
     head: pr.head.ref,
     base: pr.base.ref,
     url: pr.html_url,
-  } satisfies MergedPullRequest;
+  } satisfies ClosedPullRequest;
 }
 
-/** A merged merge request in a GitLab `Merge Request Hook` delivery, or undefined. */
-export function gitlabMerged(payload: unknown) {
+/** A merge request merged or closed in a GitLab `Merge Request Hook` delivery, or undefined. */
+export function gitlabClosed(payload: unknown) {
   const body = payload as {
     object_kind?: string;
     project?: { web_url?: string };
@@ -76,14 +78,16 @@ export function gitlabMerged(payload: unknown) {
   };
   const mr = body.object_attributes;
   if (body.object_kind !== 'merge_request' || !mr || !body.project?.web_url) return undefined;
-  if (mr.action !== 'merge' && mr.state !== 'merged') return undefined;
+  const merged = mr.action === 'merge' || mr.state === 'merged';
+  if (!merged && mr.action !== 'close') return undefined;
   if (!mr.source_branch || !mr.target_branch || !mr.url) return undefined;
   return {
+    merged,
     repository: body.project.web_url,
     head: mr.source_branch,
     base: mr.target_branch,
     url: mr.url,
-  } satisfies MergedPullRequest;
+  } satisfies ClosedPullRequest;
 }
 
 /**
@@ -91,7 +95,8 @@ export function gitlabMerged(payload: unknown) {
  * for the projects linked to that repository whose webhook secret verifies it (each project's
  * secret is derived from MAESTRO_SECRET, and shown to its admins as Project.webhook). A
  * delivery no project verifies is refused with 401 and changes nothing. A merged release pull
- * request completes its plan; other deliveries are acknowledged and ignored.
+ * request completes its plan, one closed without merging is recorded as the plan's
+ * releaseError; other deliveries are acknowledged and ignored.
  */
 export function webhookRouter(deps: WebhookDeps): Router {
   const router = express.Router();
@@ -101,7 +106,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
     (
       host: 'github' | 'gitlab',
       verify: (secret: string, req: Request, body: Buffer) => boolean,
-      merged: (req: Request, payload: unknown) => MergedPullRequest | undefined,
+      closed: (req: Request, payload: unknown) => ClosedPullRequest | undefined,
       repositoryOf: (payload: unknown) => string | undefined,
     ) =>
     async (req: Request, res: Response) => {
@@ -127,13 +132,16 @@ export function webhookRouter(deps: WebhookDeps): Router {
         res.status(401).json({ error: 'the signature or token does not match a linked project' });
         return;
       }
-      const pr = merged(req, payload);
+      const pr = closed(req, payload);
       const completed: string[] = [];
-      if (pr) {
-        for (const projectId of verified) {
-          const planId = await delivery.pullRequestMerged(projectId, pr);
-          if (planId) completed.push(planId);
+      for (const projectId of pr ? verified : []) {
+        if (!pr) break;
+        if (!pr.merged) {
+          await delivery.pullRequestClosed(projectId, pr);
+          continue;
         }
+        const planId = await delivery.pullRequestMerged(projectId, pr);
+        if (planId) completed.push(planId);
       }
       res.status(202).json({ accepted: true, plansCompleted: completed.length });
     };
@@ -151,7 +159,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       handle(
         'github',
         (secret, req, body) => githubSignatureValid(secret, body, req.get('x-hub-signature-256')),
-        (req, payload) => githubMerged(req.get('x-github-event'), payload),
+        (req, payload) => githubClosed(req.get('x-github-event'), payload),
         (payload) => (payload as { repository?: { html_url?: string } }).repository?.html_url,
       ),
     ),
@@ -163,7 +171,7 @@ export function webhookRouter(deps: WebhookDeps): Router {
       handle(
         'gitlab',
         (secret, req) => gitlabTokenValid(secret, req.get('x-gitlab-token')),
-        (_req, payload) => gitlabMerged(payload),
+        (_req, payload) => gitlabClosed(payload),
         (payload) => (payload as { project?: { web_url?: string } }).project?.web_url,
       ),
     ),

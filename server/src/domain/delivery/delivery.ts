@@ -470,6 +470,33 @@ export class Delivery implements WorkHooks, RunHooks {
     await this.enqueue(tx, plan, { purpose: RunPurpose.EXECUTION, taskId: task.id, instructions });
   }
 
+  /**
+   * The host closed a plan's release pull request without merging it: the plan stays active
+   * and says so in `releaseError` (ReleasePullRequestClosed); reopening it on the host and
+   * merging it still completes the plan, or the plan can be cancelled.
+   */
+  async pullRequestClosed(projectId: string, closed: { url: string }): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const rows = await returning<{ id: string }>(
+        tx.manager,
+        `UPDATE plan SET release_error = $3, updated_at = now()
+          WHERE project_id = $1 AND status = 'ACTIVE' AND release_pr_url = $2
+          RETURNING id`,
+        [
+          projectId,
+          closed.url,
+          'the release pull request was closed without merging: reopen and merge it on the host, or cancel the plan',
+        ],
+      );
+      for (const row of rows) {
+        await this.events.append(tx, projectId, 'ReleasePullRequestClosed', {
+          planId: toPublicId('Plan', row.id),
+          url: closed.url,
+        });
+      }
+    });
+  }
+
   /** The RELEASE run merged the epic into the base. */
   private async released(tx: Tx, run: AgentRunEntity) {
     const plan = await this.lockPlan(tx.manager, run.planId as string);

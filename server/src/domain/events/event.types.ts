@@ -53,6 +53,7 @@ export const EVENT_TYPES = [
   'ReleaseRequested',
   'ReleasePullRequestOpened',
   'ReleasePullRequestFailed',
+  'ReleasePullRequestClosed',
   'TaskPullRequestOpened',
   'ReleaseCleanedUp',
   'DeliveryStalled',
