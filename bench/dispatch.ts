@@ -48,6 +48,8 @@ import { openBenchDatabase } from './database.js';
 import { median, percentile, result, type BenchOptions } from './lib.js';
 
 const SESSIONS = 50;
+/** Tasks the queued runs are spread over. */
+const TASKS = 20;
 const GOAL_RATIO = 0.5;
 const GOAL_CLAIMS_PER_S = 1000;
 
@@ -61,22 +63,43 @@ const PUSH_TIMEOUT_MS = 10_000;
 
 const OWNER = { email: 'bench@example.test', password: 'bench password' };
 
-/** The baseline: the bare SKIP LOCKED claim ($1 the session, $2 the project). */
+/**
+ * The baseline: the bare SKIP LOCKED claim of the oldest open run ($1 the session, $2 the
+ * project), written so it can walk the same partial index as Studio's claim
+ * (agent_run_open_idx), so neither side wins by an index the other cannot use.
+ */
 const RAW_CLAIM = `UPDATE agent_run SET status = 'CLAIMED', session_id = $1, lease_version = lease_version + 1,
         lease_expires_at = now() + interval '90 seconds'
-  WHERE id = (SELECT id FROM agent_run WHERE project_id = $2 AND status = 'QUEUED'
+  WHERE id = (SELECT id FROM agent_run
+               WHERE project_id = $2 AND status = 'QUEUED' AND target_session_id IS NULL
                ORDER BY queued_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)`;
 
-/** Queues `count` untargeted runs in one statement (the queue's contents, not what we time). */
-async function seed(database: Database, projectId: string, count: number): Promise<void> {
+/** The tasks the queued runs belong to: every one needs a skill, so the claim checks it. */
+interface Work {
+  readonly planId: string;
+  readonly taskIds: string[];
+}
+
+/**
+ * Queues `count` untargeted EXECUTION runs in one statement (the queue's contents, not what
+ * we time), spread over the plan's tasks, as the dispatcher leaves them when every session is
+ * busy.
+ */
+async function seed(
+  database: Database,
+  projectId: string,
+  work: Work,
+  count: number,
+): Promise<void> {
   await database.dataSource.query(`DELETE FROM agent_run WHERE project_id = $1`, [projectId]);
   await database.dataSource.query(
-    `INSERT INTO agent_run (id, project_id, purpose, status, tier, queued_at)
-     SELECT gen_random_uuid(), $1, 'EXECUTION', 'QUEUED', 'STANDARD',
-            now() + make_interval(secs => n / 1000.0)
+    `INSERT INTO agent_run (id, project_id, plan_id, task_id, purpose, status, tier, queued_at)
+     SELECT gen_random_uuid(), $1, $3, ($4::uuid[])[1 + n % cardinality($4::uuid[])],
+            'EXECUTION', 'QUEUED', 'STANDARD', now() + make_interval(secs => n / 1000.0)
        FROM generate_series(1, $2) AS n`,
-    [projectId, count],
+    [projectId, count, work.planId, work.taskIds],
   );
+  await database.dataSource.query('ANALYZE agent_run');
 }
 
 /** Runs SESSIONS loops until the queue is empty; returns claims per second. */
@@ -458,6 +481,20 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
       workspaceId: workspace.id,
       remoteUrl: 'https://github.com/bench/queue',
     });
+    // Runs of real tasks that need a skill, claimed by sessions that hold it: the claim's
+    // eligibility check does its real work.
+    const skill = await services.skills.create(workspace.id, { name: 'TypeScript' });
+    const plan = await services.plans.create(project.id, { name: 'Queue' });
+    const phase = await services.plans.createPhase(plan.id, { name: 'Build' });
+    const work: Work = { planId: plan.id, taskIds: [] };
+    for (let n = 0; n < TASKS; n++) {
+      const task = await services.tasks.create(phase.id, {
+        title: `Task ${n + 1}`,
+        skills: [skill.slug],
+        requiredProficiency: 3,
+      });
+      work.taskIds.push(task.id);
+    }
     const sessions: AgentSessionEntity[] = [];
     for (let n = 0; n < SESSIONS; n++) {
       sessions.push(
@@ -468,7 +505,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
           role: SessionRole.WORKER,
           name: `worker-${n}`,
           machineId: `machine-${n}`,
-          skills: [],
+          skills: [{ skill: skill.slug, proficiency: 3 + (n % 3) }],
         }),
       );
     }
@@ -480,13 +517,13 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
     const rawWithEvent: number[] = [];
     let doubles = 0;
     for (let round = 0; round < rounds; round++) {
-      await seed(database, project.id, runs);
+      await seed(database, project.id, work, runs);
       const mine = await race(
         async (index) =>
           (await services.queue.claim(sessions[index] as AgentSessionEntity)) !== undefined,
       );
       doubles += await doubleClaims(database, project.id, runs);
-      await seed(database, project.id, runs);
+      await seed(database, project.id, work, runs);
       const theirs = await race(async (index) => {
         const claimed = await returning(database.dataSource.manager, `${RAW_CLAIM} RETURNING id`, [
           sessions[index]?.id,
@@ -495,7 +532,7 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
         return claimed.length > 0;
       });
       doubles += await doubleClaims(database, project.id, runs);
-      await seed(database, project.id, runs);
+      await seed(database, project.id, work, runs);
       const withEvent = await race(async (index) => {
         const claimed: unknown[] = await database.dataSource.query(
           `WITH claimed AS (${RAW_CLAIM} RETURNING id, project_id, jsonb_build_object('runId', id) AS payload),

@@ -9,6 +9,7 @@ import { TeamsAndDelegation1795260000003 } from './1795260000003-teams-and-deleg
 import { FasterPublicId1795260000004 } from './1795260000004-faster-public-id.js';
 import { Delivery1795260000005 } from './1795260000005-delivery.js';
 import { GitHosts1795260000006 } from './1795260000006-git-hosts.js';
+import { OpenRunsIndex1795260000007 } from './1795260000007-open-runs-index.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   FasterPublicId1795260000004,
   Delivery1795260000005,
   GitHosts1795260000006,
+  OpenRunsIndex1795260000007,
 ];

@@ -37,6 +37,10 @@ export interface DispatchReason {
 @Index('agent_run_queued_idx', ['projectId', 'targetSessionId', 'queuedAt', 'id'], {
   where: "status = 'QUEUED'",
 })
+// The untargeted half of the claim: open runs of a project in queue order.
+@Index('agent_run_open_idx', ['projectId', 'queuedAt', 'id'], {
+  where: "status = 'QUEUED' AND target_session_id IS NULL",
+})
 @Index('agent_run_task_idx', ['taskId', 'id'])
 @Index('agent_run_session_idx', ['sessionId', 'id'])
 export class AgentRunEntity {
