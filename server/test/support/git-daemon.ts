@@ -3,23 +3,34 @@ import { mkdtemp, writeFile, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import {
+  bootstrapEpic,
+  cleanupBranches,
+  mergeTask,
+  releaseEpic,
+} from '../../../client-daemon/src/git/deterministic.js';
+import { Git } from '../../../client-daemon/src/git/git.js';
 import { mutation, ok } from './mutations.js';
 import type { TestServer } from './test-server.js';
 
 const exec = promisify(execFile);
 
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'Maestro Test',
+  GIT_AUTHOR_EMAIL: 'test@maestro.test',
+  GIT_COMMITTER_NAME: 'Maestro Test',
+  GIT_COMMITTER_EMAIL: 'test@maestro.test',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
+
+/** The daemon's own git layer, which the deterministic runs here use as a daemon does. */
+const daemonGit = new Git({ ...process.env, ...IDENTITY });
+
 /** Runs git in `cwd`; returns stdout. Fails with git's stderr. */
 export async function git(cwd: string, ...args: string[]): Promise<string> {
   const { stdout } = await exec('git', args, {
     cwd,
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Maestro Test',
-      GIT_AUTHOR_EMAIL: 'test@maestro.test',
-      GIT_COMMITTER_NAME: 'Maestro Test',
-      GIT_COMMITTER_EMAIL: 'test@maestro.test',
-      GIT_CONFIG_NOSYSTEM: '1',
-    },
+    env: { ...process.env, ...IDENTITY },
   });
   return stdout.trim();
 }
@@ -87,8 +98,9 @@ export interface Agents {
 }
 
 /**
- * A daemon driven only through the GraphQL API, doing every run with git itself in a clone of
- * the project's remote: register, claim, heartbeat, stream output, complete or fail.
+ * A daemon driven only through the GraphQL API, doing every run in a clone of the project's
+ * remote: register, claim, heartbeat, stream output, complete or fail. The deterministic runs
+ * use the daemon's own git layer (client-daemon/src/git); the agents are stand-in executables.
  */
 export class GitDaemon {
   readonly log: string[] = [];
@@ -149,9 +161,7 @@ export class GitDaemon {
       (await git(dir, 'ls-remote', '--heads', 'origin', name)) !== '';
     switch (run.purpose) {
       case 'BOOTSTRAP_EPIC':
-        await git(dir, 'checkout', '-q', '-b', epic, `origin/${info.baseBranch}`);
-        await git(dir, 'commit', '-q', '--allow-empty', '-m', `Start ${epic}`);
-        await git(dir, 'push', '-q', 'origin', epic);
+        await bootstrapEpic(daemonGit, dir, { base: info.baseBranch, epic });
         break;
       case 'EXECUTION': {
         if (await remoteHas(branch))
@@ -199,55 +209,32 @@ export class GitDaemon {
         break;
       }
       case 'MERGE': {
-        await git(dir, 'checkout', '-q', '-b', epic, `origin/${epic}`);
-        const merged = await exec(
-          'git',
-          ['merge', '--no-ff', '-m', `Merge ${branch} into ${epic}`, `origin/${branch}`],
-          {
-            cwd: dir,
-          },
-        ).then(
-          () => true,
-          () => false,
-        );
-        if (!merged) {
-          const files = (await git(dir, 'diff', '--name-only', '--diff-filter=U'))
-            .split('\n')
-            .filter(Boolean);
-          await git(dir, 'merge', '--abort');
+        const outcome = await mergeTask(daemonGit, dir, {
+          base: info.baseBranch,
+          epic,
+          task: branch,
+        });
+        if (!outcome.merged) {
           const failed = await mutation(this.server, 'failRun', {
             ...lease,
-            reason: `MERGE CONFLICT in ${files.join(', ')}`,
-            conflictFiles: files,
+            reason: `MERGE CONFLICT in ${outcome.conflicts.join(', ')}`,
+            conflictFiles: outcome.conflicts,
           });
           if (failed.userErrors.length > 0) throw new Error(JSON.stringify(failed.userErrors));
           return;
         }
-        await git(dir, 'push', '-q', 'origin', epic);
         break;
       }
       case 'RELEASE':
-        await git(dir, 'checkout', '-q', info.baseBranch);
-        await git(dir, 'merge', '--no-ff', '-m', `Release ${epic}`, `origin/${epic}`);
-        await git(dir, 'push', '-q', 'origin', info.baseBranch);
+        await releaseEpic(daemonGit, dir, { base: info.baseBranch, epic });
         break;
       case 'RELEASE_CLEANUP': {
-        const branches = (run.instructions?.branches ?? []) as string[];
-        for (const name of branches) {
-          if (!(await remoteHas(name))) continue;
-          // never delete a branch holding commits that are in neither the base nor the epic
-          const keep = name === epic ? [] : [`origin/${epic}`];
-          const unmerged = await git(
-            dir,
-            'rev-list',
-            `origin/${name}`,
-            '--not',
-            `origin/${info.baseBranch}`,
-            ...keep,
-          );
-          if (unmerged === '') await git(dir, 'push', '-q', 'origin', '--delete', name);
-          else this.log.push(`kept ${name}`);
-        }
+        const { kept } = await cleanupBranches(daemonGit, dir, {
+          base: info.baseBranch,
+          epic,
+          delete: (run.instructions?.branches ?? []) as string[],
+        });
+        for (const name of kept) this.log.push(`kept ${name}`);
         break;
       }
       default:
