@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,7 @@ function maestro(args: string[], env: Record<string, string>) {
   );
 }
 
-describe('maestro auth, config and version', () => {
+describe('maestro auth, config, doctor and version', () => {
   let server: TestServer;
   let home: string;
   let projectId: string;
@@ -136,6 +136,51 @@ describe('maestro auth, config and version', () => {
     const down = await maestro(['auth', 'x', '--studio', 'http://127.0.0.1:9'], env());
     expect(down.code).toBe(1);
     expect(down.stderr).toContain('cannot reach Studio at http://127.0.0.1:9');
+  });
+
+  test('doctor checks git, the providers on PATH, credentials, the Studio, its clock and the identity', async () => {
+    const bin = path.join(home, 'bin');
+    await mkdir(bin, { recursive: true });
+    await writeFile(path.join(bin, 'claude'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
+    const pathWith = `${bin}${path.delimiter}${process.env.PATH ?? ''}`;
+    const ok = await maestro(['doctor', '--json'], {
+      ...env(),
+      PATH: pathWith,
+      OPENAI_API_KEY: '',
+    });
+    expect(ok.code).toBe(0);
+    const checks = JSON.parse(ok.stdout) as { check: string; status: string; detail: string }[];
+    const byName = Object.fromEntries(checks.map((c) => [c.check, c]));
+    expect(byName.git).toMatchObject({
+      status: 'ok',
+      detail: expect.stringMatching(/^git version/),
+    });
+    expect(byName.providers).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining(`claude (${path.join(bin, 'claude')})`),
+    });
+    expect(byName.studio).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining(`${server.url} is ready`),
+    });
+    expect(byName.clock).toMatchObject({ status: 'ok' });
+    expect(byName.identity).toMatchObject({
+      status: 'ok',
+      detail: expect.stringContaining(server.owner.email),
+    });
+    expect(['ok', 'warn']).toContain(byName.credentials?.status);
+
+    // No provider, and a Studio that is not there: a warning and a failure (exit 1).
+    const down = await maestro(['doctor', '--studio', 'http://127.0.0.1:9'], {
+      ...env(),
+      PATH: '/usr/bin:/bin',
+      OPENAI_API_KEY: '',
+    });
+    expect(down.code).toBe(1);
+    expect(down.stdout).toMatch(
+      /^warn providers +none of claude, codex, gemini, aider is on PATH/m,
+    );
+    expect(down.stdout).toMatch(/^fail studio +cannot reach http:\/\/127\.0\.0\.1:9/m);
   });
 
   test('config get and set read and check settings; version prints the version', async () => {
