@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { MemberRole } from '../src/domain/access/permissions.js';
+import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
 import { planWithTasks } from './support/plans.js';
 import { recordStatements } from './support/sql-counter.js';
@@ -267,6 +269,45 @@ describe('projects', () => {
     const selects = queries.filter((sql) => /^\s*SELECT/i.test(sql));
     // projects, the viewer's memberships (access, once for all six), workspaces
     expect(selects).toHaveLength(3);
+  });
+
+  test('projectsByRemote finds a project by any spelling of its remote, among those the caller may see', async () => {
+    const project = await server.factory.project({
+      workspaceId,
+      remoteUrl: 'https://github.com/acme/lookup',
+    });
+    const lookup = (remoteUrl: string, token?: string) =>
+      server.requestAs<{ projectsByRemote: { id: string }[] }, unknown>(
+        token === undefined ? server.owner.accessToken : token || undefined,
+        'query($r: String!) { projectsByRemote(remoteUrl: $r) { id } }',
+        { r: remoteUrl },
+      );
+    for (const spelling of [
+      'git@github.com:acme/lookup.git',
+      'ssh://git@github.com/ACME/Lookup',
+      'https://github.com/acme/lookup/',
+    ]) {
+      expect((await lookup(spelling)).data?.projectsByRemote).toEqual([{ id: project.id }]);
+    }
+    expect((await lookup('https://github.com/acme/elsewhere')).data?.projectsByRemote).toEqual([]);
+    const bad = await lookup('not a remote');
+    expect(bad.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['remoteUrl'],
+    });
+    const anonymous = await lookup('git@github.com:acme/lookup.git', '');
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    // Someone from another workspace does not learn that it exists.
+    const outsider = await addMember(
+      server,
+      (await server.factory.workspace()).id,
+      MemberRole.OWNER,
+    );
+    const theirs = await lookup(
+      'git@github.com:acme/lookup.git',
+      await accessTokenFor(server, outsider.userKey),
+    );
+    expect(theirs.data?.projectsByRemote).toEqual([]);
   });
 
   test('updateProject changes settings (not the remote) and emits ProjectUpdated', async () => {

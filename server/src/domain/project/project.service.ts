@@ -132,12 +132,16 @@ export class ProjectService {
     }
   }
 
-  /** The projects (in any workspace) linked to a repository given as a remote URL. */
-  async linkedTo(remoteUrl: string): Promise<string[]> {
+  /**
+   * The projects (in any workspace) linked to a repository given as a remote URL. With a
+   * `field`, a remote that does not parse is a BAD_USER_INPUT on it; without, it links to none.
+   */
+  async linkedTo(remoteUrl: string, field?: string): Promise<string[]> {
     let normalized: string;
     try {
       normalized = normalizeRemote(remoteUrl).normalized;
-    } catch {
+    } catch (error) {
+      if (field && error instanceof RemoteError) throw badInput(field, `${field} ${error.message}`);
       return [];
     }
     return this.projects.idsLinkedTo(normalized);

@@ -1,4 +1,5 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { DomainError, ErrorCode } from '../../domain/common/errors.js';
 import { PlanStatus } from '../../domain/plan/plan-lifecycle.js';
 import {
   ConnectionArgs,
@@ -33,6 +34,35 @@ export class ProjectResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProjectType | null> {
     return readNode<ProjectType>(ctx, 'Project', id);
+  }
+
+  @Query(() => [ProjectType], {
+    description:
+      'The projects linked to a repository that you can see (at most one per workspace), given as any form of its remote (https, ssh, scp-like, with or without .git). How the CLI finds the project of a clone.',
+  })
+  async projectsByRemote(
+    @Arg('remoteUrl') remoteUrl: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ProjectType[]> {
+    if (ctx.actor.kind === 'anonymous') {
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        ctx.actor.reason ?? 'sign in to look up projects',
+      );
+    }
+    const keys = await ctx.services.projects.linkedTo(remoteUrl, 'remoteUrl');
+    const visible: ProjectType[] = [];
+    for (const key of keys) {
+      try {
+        visible.push(ProjectType.from(await ctx.access.projectByKey(key, 'workspace.read')));
+      } catch (error) {
+        // a project in someone else's workspace is not an answer, nor a refusal
+        if (!(error instanceof DomainError && error.code === ErrorCode.FORBIDDEN)) throw error;
+      }
+    }
+    // what is shown is only what the caller may read: an empty list reveals nothing
+    ctx.access.public();
+    return visible;
   }
 
   @Mutation(() => ProjectPayload, {
