@@ -183,6 +183,62 @@ describe('maestro auth, config, doctor and version', () => {
     expect(down.stdout).toMatch(/^fail studio +cannot reach http:\/\/127\.0\.0\.1:9/m);
   });
 
+  test('status checks each identity with a fresh access token, renewing it through the rotated refresh token', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'maestro-status-'));
+    const fileEnv = { MAESTRO_HOME: own, MAESTRO_CREDENTIALS: 'file' };
+    try {
+      const none = await maestro(['status'], fileEnv);
+      expect(none).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining('not connected to any Studio'),
+      });
+      expect((await maestro(['auth', await invite(), '--studio', server.url], fileEnv)).code).toBe(
+        0,
+      );
+      const fine = await maestro(['status', '--json'], fileEnv);
+      expect(fine.code).toBe(0);
+      expect(JSON.parse(fine.stdout)).toMatchObject({
+        credentials: 'file',
+        studio: server.url,
+        identities: [{ studio: server.url, email: server.owner.email, signedIn: true }],
+        projects: [{ id: projectId, remote: 'github.com:acme/widgets' }],
+      });
+
+      const file = path.join(own, 'credentials');
+      const account = `${server.url}#${server.owner.userId}`;
+      const stored = () =>
+        readFile(file, 'utf8').then(
+          (text) =>
+            JSON.parse((JSON.parse(text) as Record<string, string>)[account] ?? '{}') as Record<
+              string,
+              string
+            >,
+        );
+      const write = async (tokens: Record<string, string>) =>
+        writeFile(file, JSON.stringify({ [account]: JSON.stringify(tokens) }), { mode: 0o600 });
+      // An access token about to expire is renewed; the refresh token rotates and is kept.
+      const before = await stored();
+      await write({ ...before, accessTokenExpiresAt: new Date(Date.now() + 10_000).toISOString() });
+      expect((await maestro(['status'], fileEnv)).code).toBe(0);
+      const after = await stored();
+      expect(after.refreshToken).not.toBe(before.refreshToken);
+      expect(Date.parse(after.accessTokenExpiresAt ?? '')).toBeGreaterThan(Date.now() + 60_000);
+      // A refresh token Studio does not know: signed out, exit 4.
+      await write({
+        ...after,
+        refreshToken: 'not-a-refresh-token',
+        accessTokenExpiresAt: new Date(0).toISOString(),
+      });
+      const out = await maestro(['status', '--json'], fileEnv);
+      expect(out.code).toBe(4);
+      expect(JSON.parse(out.stdout)).toMatchObject({
+        identities: [{ signedIn: false, reason: expect.any(String) }],
+      });
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
   test('config get and set read and check settings; version prints the version', async () => {
     const set = await maestro(['config', 'set', 'models.easy', 'claude-haiku-4-5'], env());
     expect(set.code).toBe(0);

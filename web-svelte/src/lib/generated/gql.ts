@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "mutation DaemonRefreshSession($refreshToken: String!) {\n  refreshSession(input: {refreshToken: $refreshToken, delivery: BEARER}) {\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}": typeof types.DaemonRefreshSessionDocument,
     "mutation RedeemCliInvite($input: RedeemCliInviteInput!) {\n  redeemCliInvite(input: $input) {\n    user {\n      id\n      name\n      email\n    }\n    workspace {\n      id\n      name\n    }\n    projects {\n      id\n      name\n      normalizedRemote\n    }\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}": typeof types.RedeemCliInviteDocument,
     "fragment EventFields on Event {\n  id\n  seq\n  type\n  payload\n  occurredAt\n  projectId\n}": typeof types.EventFieldsFragmentDoc,
     "query Events($projectId: ID!, $after: SafeInt = 0, $first: Int = 100) {\n  events(projectId: $projectId, after: $after, first: $first) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...EventFields\n    }\n  }\n}": typeof types.EventsDocument,
@@ -39,6 +40,7 @@ type Documents = {
     "query Workspaces($first: Int = 50, $after: String) {\n  workspaces(first: $first, after: $after) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...WorkspaceFields\n    }\n  }\n}": typeof types.WorkspacesDocument,
 };
 const documents: Documents = {
+    "mutation DaemonRefreshSession($refreshToken: String!) {\n  refreshSession(input: {refreshToken: $refreshToken, delivery: BEARER}) {\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}": types.DaemonRefreshSessionDocument,
     "mutation RedeemCliInvite($input: RedeemCliInviteInput!) {\n  redeemCliInvite(input: $input) {\n    user {\n      id\n      name\n      email\n    }\n    workspace {\n      id\n      name\n    }\n    projects {\n      id\n      name\n      normalizedRemote\n    }\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}": types.RedeemCliInviteDocument,
     "fragment EventFields on Event {\n  id\n  seq\n  type\n  payload\n  occurredAt\n  projectId\n}": types.EventFieldsFragmentDoc,
     "query Events($projectId: ID!, $after: SafeInt = 0, $first: Int = 100) {\n  events(projectId: $projectId, after: $after, first: $first) {\n    totalCount\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n    nodes {\n      ...EventFields\n    }\n  }\n}": types.EventsDocument,
@@ -78,6 +80,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation DaemonRefreshSession($refreshToken: String!) {\n  refreshSession(input: {refreshToken: $refreshToken, delivery: BEARER}) {\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}"): (typeof documents)["mutation DaemonRefreshSession($refreshToken: String!) {\n  refreshSession(input: {refreshToken: $refreshToken, delivery: BEARER}) {\n    tokens {\n      accessToken\n      refreshToken\n      accessTokenExpiresAt\n    }\n    userErrors {\n      code\n      field\n      message\n    }\n  }\n}"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
