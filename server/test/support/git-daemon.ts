@@ -26,13 +26,9 @@ const IDENTITY = {
 /** The daemon's own git layer, which the deterministic runs here use as a daemon does. */
 const daemonGit = new Git({ ...process.env, ...IDENTITY });
 
-/** Runs git in `cwd`; returns stdout. Fails with git's stderr. */
-export async function git(cwd: string, ...args: string[]): Promise<string> {
-  const { stdout } = await exec('git', args, {
-    cwd,
-    env: { ...process.env, ...IDENTITY },
-  });
-  return stdout.trim();
+/** Runs git in `cwd` (the daemon's runner); returns stdout. Fails with git's stderr. */
+export function git(cwd: string, ...args: string[]): Promise<string> {
+  return daemonGit.run(cwd, ...args);
 }
 
 /** A bare repository with `main` holding one commit (README.md and app.txt); returns its path. */

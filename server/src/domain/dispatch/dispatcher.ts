@@ -312,7 +312,7 @@ export class Dispatcher implements WorkHooks {
         skillIds: task.skill_ids,
         requiredProficiency: task.required_proficiency,
       });
-      await this.markDispatched(tx, plan.project_id, task.id);
+      await this.markDispatched(tx, plan.project_id, task);
       await this.runs.enqueue(tx, {
         projectId: plan.project_id,
         planId,
@@ -377,7 +377,7 @@ export class Dispatcher implements WorkHooks {
         'taskId',
       );
     }
-    await this.markDispatched(tx, plan.project_id, task.id, `accepted by ${memberName}`);
+    await this.markDispatched(tx, plan.project_id, task, `accepted by ${memberName}`);
     const run = await this.runs.enqueue(tx, {
       projectId: plan.project_id,
       planId: task.planId,
@@ -438,22 +438,18 @@ export class Dispatcher implements WorkHooks {
   private async markDispatched(
     tx: Tx,
     projectId: string,
-    taskId: string,
+    task: { readonly id: string; readonly title: string },
     reason?: string,
   ): Promise<void> {
     TASK_LIFECYCLE.assert(TaskStatus.DRAFT, TaskStatus.DISPATCHED, 'system');
-    const [row] = await tx.manager.query<{ title: string }[]>(
-      'SELECT title FROM task WHERE id = $1',
-      [taskId],
-    );
     await tx.manager.query(
       `UPDATE task SET status = 'DISPATCHED', branch_name = coalesce(branch_name, $2),
               status_changed_at = now(), updated_at = now()
         WHERE id = $1`,
-      [taskId, taskBranch(row?.title ?? 'task', taskId)],
+      [task.id, taskBranch(task.title, task.id)],
     );
     await this.events.append(tx, projectId, 'TaskStatusChanged', {
-      taskId: toPublicId('Task', taskId),
+      taskId: toPublicId('Task', task.id),
       from: TaskStatus.DRAFT,
       to: TaskStatus.DISPATCHED,
       ...(reason ? { reason } : {}),

@@ -142,6 +142,13 @@ const stale = (run: AgentRunEntity, leaseVersion: number) =>
     ['leaseVersion'],
   );
 
+/** Locks the run's plan (if it has one) for the rest of the caller's transaction. */
+async function lockPlanOf(tx: Tx, run: AgentRunEntity): Promise<void> {
+  if (run.planId) {
+    await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [run.planId]);
+  }
+}
+
 /** Raw rows of agent_run as RETURNING gives them, mapped onto the entity. */
 function toEntity(row: Record<string, unknown>): AgentRunEntity {
   const camel = Object.fromEntries(
@@ -305,9 +312,7 @@ export class RunQueue {
    * creates. STALE_LEASE otherwise.
    */
   async underLease(tx: Tx, run: AgentRunEntity, leaseVersion: number): Promise<AgentRunEntity> {
-    if (run.planId) {
-      await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [run.planId]);
-    }
+    await lockPlanOf(tx, run);
     return this.fenced(tx, run, leaseVersion, 'status = r.status');
   }
 
@@ -438,9 +443,7 @@ export class RunQueue {
     return this.transactions.run(async (tx) => {
       // The plan first, the order every change to a plan's work takes (the review loop below
       // moves its tasks and queues its runs).
-      if (run.planId) {
-        await tx.manager.query('SELECT id FROM plan WHERE id = $1 FOR UPDATE', [run.planId]);
-      }
+      await lockPlanOf(tx, run);
       let status = reported;
       let reason = failure;
       let verdict: Verdict | undefined;

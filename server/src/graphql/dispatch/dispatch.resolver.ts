@@ -6,6 +6,7 @@ import type { Operator } from '../../domain/delivery/delivery.js';
 import type { AgentRunEntity } from '../../domain/run/run.entity.js';
 import { OutputStream } from '../../domain/run/run.entity.js';
 import type { AgentSessionEntity } from '../../domain/session/session.entity.js';
+import type { Services } from '../../services.js';
 import type { GraphQLContext } from '../context.js';
 import { mutate } from '../errors.js';
 import { AgentRunType } from '../run/run.type.js';
@@ -270,16 +271,9 @@ export class DispatchResolver {
     @Arg('input') input: ApproveTaskInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<TaskPayload> {
-    const { value, userErrors } = await mutate(async () => {
-      const { task, project } = await ctx.access.task(input.taskId, 'task.review');
-      await ctx.services.delivery.approve(
-        task.id,
-        await operatorOf(ctx, project.workspaceId),
-        input.reason,
-      );
-      return (await ctx.services.tasks.get(task.id)) ?? null;
-    });
-    return { task: value ? TaskType.from(value) : null, userErrors };
+    return reviewByHand(ctx, input, (delivery, taskId, operator, reason) =>
+      delivery.approve(taskId, operator, reason),
+    );
   }
 
   @Mutation(() => TaskPayload, {
@@ -290,16 +284,9 @@ export class DispatchResolver {
     @Arg('input') input: RejectTaskInput,
     @Ctx() ctx: GraphQLContext,
   ): Promise<TaskPayload> {
-    const { value, userErrors } = await mutate(async () => {
-      const { task, project } = await ctx.access.task(input.taskId, 'task.review');
-      await ctx.services.delivery.reject(
-        task.id,
-        await operatorOf(ctx, project.workspaceId),
-        input.reason,
-      );
-      return (await ctx.services.tasks.get(task.id)) ?? null;
-    });
-    return { task: value ? TaskType.from(value) : null, userErrors };
+    return reviewByHand(ctx, input, (delivery, taskId, operator, reason) =>
+      delivery.reject(taskId, operator, reason),
+    );
   }
 
   @Mutation(() => RunPayload, {
@@ -429,6 +416,30 @@ async function ownSession(ctx: GraphQLContext, sessionId: string): Promise<Agent
 }
 
 /** A run the actor may report on: held by one of their sessions (or by none yet). */
+/** approveTask and rejectTask: the operator's verdict on a task, then the task as it is now. */
+async function reviewByHand(
+  ctx: GraphQLContext,
+  input: { taskId: string; reason: string },
+  act: (
+    delivery: Services['delivery'],
+    taskId: string,
+    operator: Operator,
+    reason: string,
+  ) => Promise<void>,
+): Promise<TaskPayload> {
+  const { value, userErrors } = await mutate(async () => {
+    const { task, project } = await ctx.access.task(input.taskId, 'task.review');
+    await act(
+      ctx.services.delivery,
+      task.id,
+      await operatorOf(ctx, project.workspaceId),
+      input.reason,
+    );
+    return (await ctx.services.tasks.get(task.id)) ?? null;
+  });
+  return { task: value ? TaskType.from(value) : null, userErrors };
+}
+
 /** The acting member of the workspace, for operator actions (comments and the audit log). */
 async function operatorOf(ctx: GraphQLContext, workspaceId: string): Promise<Operator> {
   const userId = userOf(ctx.actor);
