@@ -18,7 +18,11 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // Workspace packages run from source, so tests never see a stale dist/.
+    '^@maestro/shared$': '<rootDir>/shared/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   rootDir: '.',
 };
 
@@ -36,7 +40,11 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/server/src/**/*.spec.ts', '<rootDir>/client-daemon/src/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/shared/src/**/*.spec.ts',
+        '<rootDir>/server/src/**/*.spec.ts',
+        '<rootDir>/client-daemon/src/**/*.spec.ts',
+      ],
     },
     {
       ...common,

@@ -1,3 +1,9 @@
+import {
+  normalizeRemote,
+  RemoteError,
+  type NormalizedRemote,
+  type RemoteHost,
+} from '@maestro/shared';
 import type { EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../../db/errors.js';
 import type { Page, PageRequest } from '../../db/pagination.js';
@@ -22,7 +28,6 @@ import {
   type HostSettings,
 } from '../githost/git-hosts.js';
 import type { WorkspaceRepository } from '../workspace/workspace.repository.js';
-import { normalizeRemote, RemoteError, type NormalizedRemote } from './git-remote.js';
 import { ProjectEntity, ReleaseMode, RepositoryHost } from './project.entity.js';
 import type { ProjectRepository } from './project.repository.js';
 
@@ -358,12 +363,24 @@ function parseRemote(remoteUrl: string): NormalizedRemote {
   }
 }
 
+/**
+ * The shared normalizer's host kinds as Studio's enum. Each entry must be the enum member with
+ * the same value, so a kind the normalizer gains without a matching member fails to compile.
+ */
+const REPOSITORY_HOST: { readonly [K in RemoteHost]: Extract<RepositoryHost, K> } = {
+  GITHUB: RepositoryHost.GITHUB,
+  GITLAB: RepositoryHost.GITLAB,
+  LOCAL: RepositoryHost.LOCAL,
+  GENERIC: RepositoryHost.GENERIC,
+};
+
 function chooseHost(
   remote: NormalizedRemote,
   requested: RepositoryHost | undefined,
 ): RepositoryHost {
-  if (requested === undefined) return remote.host;
-  const isLocal = remote.host === RepositoryHost.LOCAL;
+  const inferred = REPOSITORY_HOST[remote.host];
+  if (requested === undefined) return inferred;
+  const isLocal = inferred === RepositoryHost.LOCAL;
   if (isLocal !== (requested === RepositoryHost.LOCAL)) {
     throw badInput(
       'host',

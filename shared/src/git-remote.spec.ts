@@ -1,48 +1,43 @@
 import { describe, expect, test } from '@jest/globals';
-import { normalizeRemote, RemoteError } from './git-remote.js';
-import { RepositoryHost } from './project.entity.js';
+import { normalizeRemote, RemoteError, RemoteHost } from './git-remote.js';
 
 describe('normalizeRemote', () => {
   test.each([
-    ['https://github.com/Acme/API.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['https://github.com/acme/api', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['https://github.com/acme/api/', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['https://github.com/acme/api.git/', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['http://github.com/acme/api', 'github.com:acme/api', RepositoryHost.GITHUB],
+    ['https://github.com/Acme/API.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['https://github.com/acme/api', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['https://github.com/acme/api/', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['https://github.com/acme/api.git/', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['http://github.com/acme/api', 'github.com:acme/api', RemoteHost.GITHUB],
     [
       'https://x-access-token:ghp_secret@github.com/acme/api.git',
       'github.com:acme/api',
-      RepositoryHost.GITHUB,
+      RemoteHost.GITHUB,
     ],
-    ['git@github.com:acme/api.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['github.com:acme/api', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['ssh://git@github.com/acme/api.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['ssh://git@github.com:22/acme/api.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['git+ssh://git@github.com/acme/api.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['git://github.com/acme/api.git', 'github.com:acme/api', RepositoryHost.GITHUB],
-    ['GIT@GitHub.COM:Acme/Api.GIT', 'github.com:acme/api', RepositoryHost.GITHUB],
+    ['git@github.com:acme/api.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['github.com:acme/api', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['ssh://git@github.com/acme/api.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['ssh://git@github.com:22/acme/api.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['git+ssh://git@github.com/acme/api.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['git://github.com/acme/api.git', 'github.com:acme/api', RemoteHost.GITHUB],
+    ['GIT@GitHub.COM:Acme/Api.GIT', 'github.com:acme/api', RemoteHost.GITHUB],
     [
       'https://gitlab.com/group/sub/deeper/repo.git',
       'gitlab.com:group/sub/deeper/repo',
-      RepositoryHost.GITLAB,
+      RemoteHost.GITLAB,
     ],
-    ['git@gitlab.com:group/sub/repo.git', 'gitlab.com:group/sub/repo', RepositoryHost.GITLAB],
+    ['git@gitlab.com:group/sub/repo.git', 'gitlab.com:group/sub/repo', RemoteHost.GITLAB],
     [
       'ssh://git@gitlab.example.com:2222/team/app.git',
       'gitlab.example.com:team/app',
-      RepositoryHost.GITLAB,
+      RemoteHost.GITLAB,
     ],
-    [
-      'https://gitlab.example.com:8443/team/app',
-      'gitlab.example.com:team/app',
-      RepositoryHost.GITLAB,
-    ],
-    ['https://git.example.org/team/app.git', 'git.example.org:team/app', RepositoryHost.GENERIC],
-    ['https://bitbucket.org/team/app.git', 'bitbucket.org:team/app', RepositoryHost.GENERIC],
-    ['/srv/git/app.git', 'local:/srv/git/app', RepositoryHost.LOCAL],
-    ['/srv/git/app/', 'local:/srv/git/app', RepositoryHost.LOCAL],
-    ['file:///srv/git/app.git', 'local:/srv/git/app', RepositoryHost.LOCAL],
-    ['/srv/git/../git/App.git', 'local:/srv/git/App', RepositoryHost.LOCAL],
+    ['https://gitlab.example.com:8443/team/app', 'gitlab.example.com:team/app', RemoteHost.GITLAB],
+    ['https://git.example.org/team/app.git', 'git.example.org:team/app', RemoteHost.GENERIC],
+    ['https://bitbucket.org/team/app.git', 'bitbucket.org:team/app', RemoteHost.GENERIC],
+    ['/srv/git/app.git', 'local:/srv/git/app', RemoteHost.LOCAL],
+    ['/srv/git/app/', 'local:/srv/git/app', RemoteHost.LOCAL],
+    ['file:///srv/git/app.git', 'local:/srv/git/app', RemoteHost.LOCAL],
+    ['/srv/git/../git/App.git', 'local:/srv/git/App', RemoteHost.LOCAL],
   ])('%s → %s', (input, normalized, host) => {
     const remote = normalizeRemote(input);
     expect(remote.normalized).toBe(normalized);

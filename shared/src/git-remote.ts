@@ -1,10 +1,21 @@
 import path from 'node:path';
-import { RepositoryHost } from './project.entity.js';
+
+/**
+ * The kind of host a remote lives on. Studio's `RepositoryHost` enum (the GraphQL enum and the
+ * `project.host` column) has the same values.
+ */
+export const RemoteHost = {
+  GITHUB: 'GITHUB',
+  GITLAB: 'GITLAB',
+  LOCAL: 'LOCAL',
+  GENERIC: 'GENERIC',
+} as const;
+export type RemoteHost = (typeof RemoteHost)[keyof typeof RemoteHost];
 
 export interface NormalizedRemote {
   /** `<host>:<owner>/<repo>` in lower case (`gitlab.com:group/sub/repo`), or `local:<path>`. */
   readonly normalized: string;
-  readonly host: RepositoryHost;
+  readonly host: RemoteHost;
   /** The host name; `local` for repositories on a file system. */
   readonly hostname: string;
   /** Owner path: a user, an organisation, or GitLab groups and subgroups joined by `/`. */
@@ -100,7 +111,7 @@ function local(rawPath: string, sanitized: string): NormalizedRemote {
   if (repo === '' || repo.endsWith(':')) throw new RemoteError('must name a repository directory');
   return {
     normalized: `local:${cleaned}`,
-    host: RepositoryHost.LOCAL,
+    host: RemoteHost.LOCAL,
     hostname: 'local',
     owner: cleaned.slice(0, slash) || '/',
     repo,
@@ -115,8 +126,8 @@ function stripGit(value: string): string {
     .replace(/\/+$/, '');
 }
 
-function classify(hostname: string): RepositoryHost {
-  if (hostname === 'github.com' || hostname.endsWith('.github.com')) return RepositoryHost.GITHUB;
-  if (hostname === 'gitlab.com' || hostname.startsWith('gitlab.')) return RepositoryHost.GITLAB;
-  return RepositoryHost.GENERIC;
+function classify(hostname: string): RemoteHost {
+  if (hostname === 'github.com' || hostname.endsWith('.github.com')) return RemoteHost.GITHUB;
+  if (hostname === 'gitlab.com' || hostname.startsWith('gitlab.')) return RemoteHost.GITLAB;
+  return RemoteHost.GENERIC;
 }
