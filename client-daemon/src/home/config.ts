@@ -37,6 +37,15 @@ export const SETTINGS: Readonly<Record<string, { describe: string; accepts: RegE
     accepts: /^\S{1,200}$/,
   },
   'log.level': { describe: 'debug, info, warn or error', accepts: /^(debug|info|warn|error)$/ },
+  'provider.command': {
+    describe:
+      'the command the command provider runs, with {prompt}, {promptFile}, {model}, {workdir} and {purpose} replaced',
+    accepts: /^(?=[\s\S]*\S)[\s\S]{1,2000}$/,
+  },
+  'openai.base_url': {
+    describe: 'an OpenAI-compatible API for the openai provider (default: OpenAI’s own)',
+    accepts: /^https?:\/\/\S+$/,
+  },
 };
 
 /** The identity key of an account in the credential store: one per Studio and user. */
