@@ -32,8 +32,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startStudio, type Studio } from '../server/src/app.js';
-import { loadConfig } from '../server/src/config/config.js';
+import type { Studio } from '../server/src/app.js';
 import type { Database } from '../server/src/db/database.js';
 import { returning } from '../server/src/db/returning.js';
 import { uuidv7 } from '../server/src/domain/common/ids.js';
@@ -42,10 +41,8 @@ import {
   SessionRole,
   type AgentSessionEntity,
 } from '../server/src/domain/session/session.entity.js';
-import { createLogger } from '../server/src/logging/logger.js';
-import { InProcessPubSub } from '../server/src/pubsub/in-process.pubsub.js';
-import { openBenchDatabase } from './database.js';
-import { median, percentile, result, type BenchOptions } from './lib.js';
+import { BENCH_OWNER, openBenchDatabase, startBenchStudio } from './database.js';
+import { graphqlAs, median, percentile, result, type BenchOptions } from './lib.js';
 
 const SESSIONS = 50;
 /** Tasks the queued runs are spread over. */
@@ -60,8 +57,6 @@ const PUSH_WARMUP = 2 * PUSH_SESSIONS;
 const GOAL_P99_MS = 50;
 /** A push that takes longer than this is lost: the benchmark fails. */
 const PUSH_TIMEOUT_MS = 10_000;
-
-const OWNER = { email: 'bench@example.test', password: 'bench password' };
 
 /**
  * The baseline: the bare SKIP LOCKED claim of the oldest open run ($1 the session, $2 the
@@ -131,41 +126,6 @@ async function doubleClaims(
   );
   const row = rows[0];
   return Number(row?.twice ?? 0) + Math.abs(expected - Number(row?.claimed ?? 0));
-}
-
-/** GraphQL over HTTP as one signed-in user; GraphQL errors and userErrors throw. */
-function graphqlAs(url: string, accessToken: string) {
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
-  const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: T | null; errors?: unknown[] };
-    if (body.errors?.length || !body.data) {
-      throw new Error(`GraphQL errors (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
-    }
-    return body.data;
-  };
-  /** `mutation { <name>(input: $input) { <selection> userErrors } }`: the payload. */
-  const mutate = async <T>(
-    name: string,
-    input: Record<string, unknown>,
-    selection: string,
-  ): Promise<T> => {
-    const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
-    const data = await request<Record<string, (T & { userErrors: unknown[] }) | null>>(
-      `mutation($input: ${type}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`,
-      { input },
-    );
-    const payload = data[name];
-    if (!payload || payload.userErrors.length > 0) {
-      throw new Error(`${name} failed: ${JSON.stringify(payload?.userErrors)}`);
-    }
-    return payload;
-  };
-  return { request, mutate };
 }
 
 const SESSION_RUNS = `subscription($sessionId: ID!) {
@@ -335,7 +295,7 @@ async function claimPushed(
 /** Task ready → run received over graphql-ws, `samples` times after PUSH_WARMUP unmeasured. */
 async function pushLatency(studio: Studio, samples: number): Promise<PushLatency> {
   // A token of its own: the claims half may have outlived the setup's 15-minute one.
-  const { accessToken } = await studio.services.auth.login(OWNER, { address: null }, 'api');
+  const { accessToken } = await studio.services.auth.login(BENCH_OWNER, { address: null }, 'api');
   const api = graphqlAs(`${studio.url}/graphql`, accessToken);
   const { viewer } = await api.request<{
     viewer: { memberships: { workspace: { id: string } }[] };
@@ -454,29 +414,10 @@ export default async function dispatch(options: BenchOptions): Promise<void> {
   const samples = options.quick ? 50 : 200;
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maestro-bench-dispatch-'));
   const { database, drop } = await openBenchDatabase(20);
-  const logger = createLogger('silent');
-  const studio = await startStudio({
-    config: loadConfig({ PORT: '0', MAESTRO_SECRET: 'd'.repeat(40), MAESTRO_DATA_DIR: scratch }),
-    logger,
-    database,
-    pubsub: new InProcessPubSub(logger),
-    serveWeb: false,
-    processMetrics: false,
-    announceSetupLink: () => undefined,
-    reaper: false,
-  });
+  const { studio, setup } = await startBenchStudio(scratch, database);
   const services = studio.services;
   try {
-    const { workspace } = await services.auth.completeSetup(
-      {
-        setupToken: (await services.auth.issueSetupToken()) as string,
-        ...OWNER,
-        name: 'Bench',
-        workspaceName: 'Bench',
-      },
-      { address: null },
-      'api',
-    );
+    const { workspace } = setup;
     const project = await services.projects.create({
       workspaceId: workspace.id,
       remoteUrl: 'https://github.com/bench/queue',

@@ -18,8 +18,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import { startStudio } from '../server/src/app.js';
-import { loadConfig } from '../server/src/config/config.js';
 import type { Database } from '../server/src/db/database.js';
 import { toPublicId } from '../server/src/domain/common/public-id.js';
 import { AgentRunEntity } from '../server/src/domain/run/run.entity.js';
@@ -30,10 +28,9 @@ import type { Actor } from '../server/src/domain/access/actor.js';
 import { createContext } from '../server/src/graphql/context.js';
 import { buildGraphQLSchema } from '../server/src/graphql/schema.js';
 import { createLogger } from '../server/src/logging/logger.js';
-import { InProcessPubSub } from '../server/src/pubsub/in-process.pubsub.js';
 import type { Services } from '../server/src/services.js';
 import { recordStatements } from '../server/test/support/sql-counter.js';
-import { openBenchDatabase } from './database.js';
+import { openBenchDatabase, startBenchStudio, type BenchSetup } from './database.js';
 import { median, result, type BenchOptions } from './lib.js';
 
 const QUERY = `query Plan($id: ID!) {
@@ -59,19 +56,9 @@ const LOAD = fileURLToPath(new URL('./load-generator.mjs', import.meta.url));
 async function seed(
   services: Services,
   database: Database,
+  // the owner, through first-run setup; both servers read as this user
+  { session, workspace }: BenchSetup,
 ): Promise<{ planId: string; userId: string; accessToken: string }> {
-  // The owner, through first-run setup; both servers read as this user.
-  const { session, workspace } = await services.auth.completeSetup(
-    {
-      setupToken: (await services.auth.issueSetupToken()) as string,
-      email: 'bench@example.test',
-      password: 'bench password',
-      name: 'Bench',
-      workspaceName: 'Bench',
-    },
-    { address: null },
-    'api',
-  );
   const project = await services.projects.create({
     workspaceId: workspace.id,
     remoteUrl: 'https://github.com/bench/app',
@@ -215,17 +202,7 @@ function load(
 export default async function graphqlRead(options: BenchOptions): Promise<void> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'maestro-bench-read-'));
   const { database, drop } = await openBenchDatabase();
-  const logger = createLogger('silent');
-  const studio = await startStudio({
-    config: loadConfig({ PORT: '0', MAESTRO_SECRET: 'b'.repeat(40), MAESTRO_DATA_DIR: scratch }),
-    logger,
-    database,
-    pubsub: new InProcessPubSub(logger),
-    serveWeb: false,
-    processMetrics: false,
-    announceSetupLink: () => undefined,
-    reaper: false,
-  });
+  const { studio, setup } = await startBenchStudio(scratch, database);
   // The baseline skips authentication (it trusts the user id); Studio verifies the token.
   let userId = '';
   const baseline = await startBaseline(studio.services, () => ({ kind: 'user', userId }));
@@ -233,7 +210,7 @@ export default async function graphqlRead(options: BenchOptions): Promise<void> 
     console.log(
       `seeding a plan of ${TASKS} tasks (${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'})…`,
     );
-    const seeded = await seed(studio.services, database);
+    const seeded = await seed(studio.services, database, setup);
     const { planId } = seeded;
     userId = seeded.userId;
     const authorization = `Bearer ${seeded.accessToken}`;

@@ -75,3 +75,38 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   await exited;
 }
+
+/** GraphQL over HTTP as one signed-in user; GraphQL errors and userErrors throw. */
+export function graphqlAs(url: string, accessToken: string) {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` };
+  const request = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T | null; errors?: unknown[] };
+    if (body.errors?.length || !body.data) {
+      throw new Error(`GraphQL errors (HTTP ${response.status}): ${JSON.stringify(body.errors)}`);
+    }
+    return body.data;
+  };
+  /** `mutation { <name>(input: $input) { <selection> userErrors } }`: the payload. */
+  const mutate = async <T>(
+    name: string,
+    input: Record<string, unknown>,
+    selection: string,
+  ): Promise<T> => {
+    const type = `${name.charAt(0).toUpperCase()}${name.slice(1)}Input`;
+    const data = await request<Record<string, (T & { userErrors: unknown[] }) | null>>(
+      `mutation($input: ${type}!) { ${name}(input: $input) { ${selection} userErrors { code field message } } }`,
+      { input },
+    );
+    const payload = data[name];
+    if (!payload || payload.userErrors.length > 0) {
+      throw new Error(`${name} failed: ${JSON.stringify(payload?.userErrors)}`);
+    }
+    return payload;
+  };
+  return { request, mutate };
+}

@@ -11,6 +11,7 @@ const BENCHMARKS: Record<
   startup: () => import('./startup.js'),
   'graphql-read': () => import('./graphql-read.js'),
   dispatch: () => import('./dispatch.js'),
+  daemon: () => import('./daemon.js'),
 };
 
 const args = process.argv.slice(2);

@@ -235,17 +235,20 @@ describe('the dispatcher: ready tasks become runs, in waves, for the best sessio
         status: string;
         targetSession: { name: string };
         dispatchReason: { rule: string };
+        git: { taskBranch: string | null };
       };
       leaseVersion: number;
     }>(
       'acceptTask',
       'AcceptTaskInput',
       { taskId: mine, sessionId: session },
-      'run { id status targetSession { name } dispatchReason { rule } } leaseVersion',
+      'run { id status targetSession { name } dispatchReason { rule } git { taskBranch } } leaseVersion',
     );
     expect(accepted.data?.acceptTask).toMatchObject({
       run: {
         status: 'CLAIMED',
+        // the branch accept() named, not the task as it was read before
+        git: { taskBranch: expect.stringMatching(/^task\/task-1-[0-9a-f]{6}$/) },
         targetSession: { name: 'dev box' },
         dispatchReason: { rule: 'manual: the assignee accepted the task' },
       },

@@ -29,6 +29,7 @@ const EVENTS: ConnectionEvent[] = [
   { type: 'RESUMED' },
   { type: 'LOST', reason: 'socket closed (1006)' },
   { type: 'REFUSED', reason: 'UNAUTHENTICATED' },
+  { type: 'FATAL', reason: 'unknown skill' },
   { type: 'STOP' },
 ];
 
@@ -37,25 +38,43 @@ const EXPECTED: Record<
   ConnectionState,
   Partial<Record<ConnectionEvent['type'], ConnectionState>>
 > = {
-  disconnected: { START: 'connecting', REFUSED: 'stopped', STOP: 'stopped' },
+  disconnected: {
+    START: 'connecting',
+    RUN_FINISHED: 'disconnected',
+    REFUSED: 'stopped',
+    FATAL: 'stopped',
+    STOP: 'stopped',
+  },
   connecting: {
     CONNECTED: 'authenticating',
+    RUN_FINISHED: 'connecting',
     LOST: 'disconnected',
     REFUSED: 'stopped',
+    FATAL: 'stopped',
     STOP: 'stopped',
   },
   authenticating: {
     AUTHENTICATED: 'subscribing',
+    RUN_FINISHED: 'authenticating',
     LOST: 'disconnected',
     REFUSED: 'stopped',
+    FATAL: 'stopped',
     STOP: 'stopped',
   },
-  subscribing: { SUBSCRIBED: 'idle', LOST: 'disconnected', REFUSED: 'stopped', STOP: 'stopped' },
+  subscribing: {
+    SUBSCRIBED: 'idle',
+    RUN_FINISHED: 'subscribing',
+    LOST: 'disconnected',
+    REFUSED: 'stopped',
+    FATAL: 'stopped',
+    STOP: 'stopped',
+  },
   idle: {
     RUN_CLAIMED: 'running',
     PAUSED: 'paused',
     LOST: 'disconnected',
     REFUSED: 'stopped',
+    FATAL: 'stopped',
     STOP: 'stopped',
   },
   running: {
@@ -63,6 +82,7 @@ const EXPECTED: Record<
     PAUSED: 'paused',
     LOST: 'disconnected',
     REFUSED: 'stopped',
+    FATAL: 'stopped',
     STOP: 'stopped',
   },
   paused: {
@@ -70,6 +90,7 @@ const EXPECTED: Record<
     RUN_FINISHED: 'paused',
     LOST: 'disconnected',
     REFUSED: 'stopped',
+    FATAL: 'stopped',
     STOP: 'stopped',
   },
   stopped: {},
@@ -92,7 +113,8 @@ describe('the connection state machine', () => {
   );
 
   test('the table is what the cases say (no row unlisted)', () => {
-    const rows = CONNECTION_TRANSITIONS.flatMap((row) =>
+    // guarded rows are checked below, with the machine they apply to
+    const rows = CONNECTION_TRANSITIONS.filter((row) => !row.when).flatMap((row) =>
       row.from.map((from) => `${from} ${row.on} ${row.to}`),
     );
     const listed = STATES.flatMap((state) =>
@@ -142,12 +164,34 @@ describe('the connection state machine', () => {
       { type: 'SUBSCRIBED' },
     );
     expect(back?.effects).toEqual([]);
+    expect(back?.machine.state).toBe('running');
+  });
+
+  test('a held run reported while the socket is down: back idle, and claiming', () => {
+    const cut = nextConnection(at('running', { runId: 'run_7' }), { type: 'LOST', reason: 'x' });
+    const reported = nextConnection(cut?.machine as ConnectionMachine, {
+      type: 'RUN_FINISHED',
+      runId: 'run_7',
+    });
+    expect(reported).toMatchObject({
+      machine: { state: 'disconnected', runId: undefined },
+      effects: [],
+    });
+    const back = nextConnection(
+      { ...(reported?.machine as ConnectionMachine), state: 'subscribing' },
+      { type: 'SUBSCRIBED' },
+    );
+    expect(back?.machine.state).toBe('idle');
+    expect(back?.effects).toEqual([{ type: 'CLAIM_NEXT' }]);
   });
 
   test('refusal stops with exit code 4; a stop with 0; paused claims nothing until resumed', () => {
     expect(
       nextConnection(at('connecting'), { type: 'REFUSED', reason: 'UNAUTHENTICATED' })?.effects,
     ).toEqual([{ type: 'CLOSE', exitCode: 4 }]);
+    expect(nextConnection(at('idle'), { type: 'FATAL', reason: 'no such skill' })?.effects).toEqual(
+      [{ type: 'CLOSE', exitCode: 1 }],
+    );
     expect(nextConnection(at('idle'), { type: 'STOP' })?.effects).toEqual([
       { type: 'CLOSE', exitCode: 0 },
     ]);

@@ -32,6 +32,8 @@ export type ConnectionEvent =
   | { readonly type: 'LOST'; readonly reason: string }
   /** Studio refused the credentials or the session (close 4401/4403, UNAUTHENTICATED). */
   | { readonly type: 'REFUSED'; readonly reason: string }
+  /** Studio refused what this connection asks for (an unknown skill, a project gone): exit 1. */
+  | { readonly type: 'FATAL'; readonly reason: string }
   | { readonly type: 'STOP' };
 
 /** What the engine does on a transition; the machine itself does nothing. */
@@ -42,7 +44,7 @@ export type ConnectionEffect =
   /** Claim a pushed run, or the next untargeted one, when idle. */
   | { readonly type: 'CLAIM_NEXT' }
   | { readonly type: 'RECONNECT_IN'; readonly ms: number }
-  | { readonly type: 'CLOSE'; readonly exitCode: 0 | 4 };
+  | { readonly type: 'CLOSE'; readonly exitCode: 0 | 1 | 4 };
 
 export interface ConnectionMachine {
   readonly state: ConnectionState;
@@ -58,7 +60,12 @@ type Row = {
   readonly from: readonly ConnectionState[];
   readonly on: ConnectionEvent['type'];
   readonly to: ConnectionState;
+  /** The row applies only when this holds (the first matching row wins). */
+  readonly when?: (machine: ConnectionMachine) => boolean;
 };
+
+/** A run is held: claimed and not yet reported finished. */
+const holding = (machine: ConnectionMachine): boolean => machine.runId !== undefined;
 
 const LIVE: readonly ConnectionState[] = ['idle', 'running', 'paused'];
 const ON_THE_WAY: readonly ConnectionState[] = ['connecting', 'authenticating', 'subscribing'];
@@ -68,6 +75,8 @@ export const CONNECTION_TRANSITIONS: readonly Row[] = [
   { from: ['disconnected'], on: 'START', to: 'connecting' },
   { from: ['connecting'], on: 'CONNECTED', to: 'authenticating' },
   { from: ['authenticating'], on: 'AUTHENTICATED', to: 'subscribing' },
+  // back with a run still held (it went on while the socket was down): running, not idle
+  { from: ['subscribing'], on: 'SUBSCRIBED', to: 'running', when: holding },
   { from: ['subscribing'], on: 'SUBSCRIBED', to: 'idle' },
   { from: ['idle'], on: 'RUN_CLAIMED', to: 'running' },
   { from: ['running'], on: 'RUN_FINISHED', to: 'idle' },
@@ -75,8 +84,14 @@ export const CONNECTION_TRANSITIONS: readonly Row[] = [
   { from: ['paused'], on: 'RESUMED', to: 'idle' },
   // a run that finishes while paused (a plan paused mid-run) leaves it paused
   { from: ['paused'], on: 'RUN_FINISHED', to: 'paused' },
+  // a held run reported finished while the socket is down: the state stays where it is
+  { from: ['disconnected'], on: 'RUN_FINISHED', to: 'disconnected' },
+  { from: ['connecting'], on: 'RUN_FINISHED', to: 'connecting' },
+  { from: ['authenticating'], on: 'RUN_FINISHED', to: 'authenticating' },
+  { from: ['subscribing'], on: 'RUN_FINISHED', to: 'subscribing' },
   { from: [...ON_THE_WAY, ...LIVE], on: 'LOST', to: 'disconnected' },
   { from: ['disconnected', ...ON_THE_WAY, ...LIVE], on: 'REFUSED', to: 'stopped' },
+  { from: ['disconnected', ...ON_THE_WAY, ...LIVE], on: 'FATAL', to: 'stopped' },
   { from: ['disconnected', ...ON_THE_WAY, ...LIVE], on: 'STOP', to: 'stopped' },
 ];
 
@@ -99,7 +114,10 @@ export function nextConnection(
   random: () => number = Math.random,
 ): { machine: ConnectionMachine; effects: ConnectionEffect[] } | undefined {
   const row = CONNECTION_TRANSITIONS.find(
-    (candidate) => candidate.on === event.type && candidate.from.includes(machine.state),
+    (candidate) =>
+      candidate.on === event.type &&
+      candidate.from.includes(machine.state) &&
+      (candidate.when?.(machine) ?? true),
   );
   if (!row) return undefined;
   const next: ConnectionMachine = { ...machine, state: row.to };
@@ -141,6 +159,11 @@ export function nextConnection(
       return {
         machine: { ...next, lastError: event.reason },
         effects: [{ type: 'CLOSE', exitCode: 4 }],
+      };
+    case 'FATAL':
+      return {
+        machine: { ...next, lastError: event.reason },
+        effects: [{ type: 'CLOSE', exitCode: 1 }],
       };
     case 'STOP':
       return { machine: next, effects: [{ type: 'CLOSE', exitCode: 0 }] };

@@ -157,6 +157,8 @@ export class DispatchResolver {
           user?.name ?? 'the assignee',
         ),
       );
+      // the task was loaded before accept() named its branch: the run's `git` reads it again
+      ctx.loaders.task.clear(task.id);
       return (await ctx.services.queue.claim(session, runId)) ?? null;
     });
     return {

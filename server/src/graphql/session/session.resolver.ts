@@ -44,7 +44,7 @@ export class SessionResolver {
 
   @Subscription(() => AgentRunType, {
     description:
-      'Runs pushed to a daemon: first those already queued for the session, then each run queued for it.',
+      'Runs pushed to a daemon: first those already queued for the session, then each run queued for it, and each run meant for it that comes back from a pause (RunResumed).',
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
       const { session, project } = await ctx.access.session(
@@ -59,10 +59,13 @@ export class SessionResolver {
       return transformStream<EventRecord, AgentRunEntity>(
         live,
         async (event) => {
-          if (event.type !== 'RunQueued' || event.payload.targetSessionId !== sessionId)
-            return undefined;
+          const queued = event.type === 'RunQueued' && event.payload.targetSessionId === sessionId;
+          // a run paused for a rate limit comes back to the session it was meant for
+          if (!queued && event.type !== 'RunResumed') return undefined;
           const run = await ctx.services.runs.get(keyOf(ctx, event));
-          if (!run || run.status !== RunStatus.QUEUED || seen.has(run.id)) return undefined;
+          if (!run || run.status !== RunStatus.QUEUED) return undefined;
+          if (!queued && run.targetSessionId !== session.id) return undefined;
+          if (queued && seen.has(run.id)) return undefined;
           seen.add(run.id);
           return run;
         },

@@ -1,0 +1,159 @@
+import type { DaemonRunFieldsFragment } from '../generated/graphql.js';
+
+/** The run as the daemon receives it (claimRun, acceptTask). */
+export type DaemonRun = DaemonRunFieldsFragment;
+
+/** A comment on the task, for a revision's context. */
+export interface PromptComment {
+  readonly authorKind: string;
+  readonly body: string;
+}
+
+/** A field of the run's instructions as text ('' when absent or not a scalar). */
+function field(instructions: Record<string, unknown>, key: string, fallback = ''): string {
+  const value = instructions[key];
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
+}
+
+/** Diffs longer than this are cut (the reviewer is told so). */
+const DIFF_CHARS = 120_000;
+
+const SUBTASK_HELP = [
+  'If part of the work belongs in a separate task, print a line of its own:',
+  'MAESTRO:SUBTASK{"title": "…", "description": "…", "skills": ["slug"]}',
+  'and do not do that part here.',
+].join('\n');
+
+function taskSection(run: DaemonRun): string[] {
+  const task = run.task;
+  if (!task) return [];
+  const skills = task.skills.map((skill) => skill.slug).join(', ');
+  return [
+    `# Task: ${task.title}`,
+    '',
+    task.description.trim() || '(no description)',
+    ...(skills ? ['', `Skills: ${skills}`] : []),
+  ];
+}
+
+function planLine(run: DaemonRun): string[] {
+  return run.plan
+    ? [`This is part of the plan "${run.plan.name}": ${run.plan.description.trim()}`.trim(), '']
+    : [];
+}
+
+/**
+ * What a developer agent is asked for an EXECUTION run: the task, what the run was handed
+ * (a revision's review, conflicts to resolve, a lead's delegation) and the house rules.
+ */
+export function executionPrompt(
+  run: DaemonRun,
+  context: { comments: readonly PromptComment[]; conflicts: readonly string[] },
+): string {
+  const instructions = run.instructions ?? {};
+  const lines: string[] = [
+    `You are a software engineer working in the git worktree of branch ${run.git?.taskBranch ?? '(none)'}.`,
+    ...planLine(run),
+    ...taskSection(run),
+  ];
+  if (instructions.kind === 'delegation') {
+    lines.push(
+      '',
+      `# Delegated by your lead: ${field(instructions, 'title')}`,
+      '',
+      field(instructions, 'instructions'),
+    );
+  }
+  if (instructions.kind === 'REVISION') {
+    lines.push(
+      '',
+      `# Revision ${field(instructions, 'revision')}`,
+      '',
+      'The review rejected the previous attempt, which is already on this branch:',
+      field(instructions, 'review'),
+      '',
+      'Change the work so that it answers the review.',
+    );
+  }
+  if (context.conflicts.length > 0) {
+    lines.push(
+      '',
+      '# Merge conflicts',
+      '',
+      `Merging ${field(instructions, 'mergeFrom', 'the epic')} into this branch conflicts in:`,
+      ...context.conflicts.map((file) => `- ${file}`),
+      '',
+      'Resolve every conflict: keep what both sides meant, and leave no conflict markers.',
+    );
+  }
+  const comments = context.comments.filter((comment) => comment.body.trim() !== '');
+  if (comments.length > 0) {
+    lines.push(
+      '',
+      '# Recent comments on the task',
+      '',
+      ...comments.map(
+        (comment) => `- (${comment.authorKind.toLowerCase()}) ${comment.body.trim()}`,
+      ),
+    );
+  }
+  lines.push(
+    '',
+    '# How to work',
+    '',
+    '- Work only inside this directory.',
+    '- Do not commit or push: Maestro commits what you leave and pushes the branch.',
+    '- End with a short summary of what you changed.',
+    `- ${SUBTASK_HELP.replace(/\n/g, '\n  ')}`,
+  );
+  return lines.join('\n');
+}
+
+/** What the reviewer is asked: the task, the change, and the verdict line it must end with. */
+export function reviewPrompt(run: DaemonRun, diff: string): string {
+  const cut = diff.length > DIFF_CHARS;
+  return [
+    'You are reviewing a change made for the task below. Read the change and the code around',
+    'it in this directory; do not edit anything.',
+    '',
+    ...planLine(run),
+    ...taskSection(run),
+    '',
+    `# The change (${run.git?.epicBranch ?? 'epic'}...${run.git?.taskBranch ?? 'task'})`,
+    '',
+    '```diff',
+    cut ? diff.slice(0, DIFF_CHARS) : diff || '(no changes)',
+    '```',
+    ...(cut
+      ? [`(the diff is cut at ${DIFF_CHARS} characters; read the rest in the repository)`]
+      : []),
+    '',
+    '# Your verdict',
+    '',
+    'Approve only a change that does what the task asks, correctly and completely. End your',
+    'answer with exactly one line of its own, either',
+    '',
+    'VERDICT: APPROVED',
+    '',
+    'or',
+    '',
+    'VERDICT: REJECTED — <what is wrong and what must change>',
+  ].join('\n');
+}
+
+/** A text run without a special prompt (planning, re-planning, analysis, comment evaluation). */
+export function textPrompt(run: DaemonRun): string {
+  return [
+    `Purpose: ${run.purpose}.`,
+    ...planLine(run),
+    ...taskSection(run),
+    '',
+    '# What you were handed',
+    '',
+    '```json',
+    JSON.stringify(run.instructions ?? {}, null, 2),
+    '```',
+    '',
+    'Answer in text; do not edit files.',
+  ].join('\n');
+}
