@@ -55,7 +55,8 @@ export default class Connect extends Command {
       options: [...PROVIDERS],
     }),
     json: Flags.boolean({
-      description: 'Print what was connected as JSON, then log as JSON lines',
+      description:
+        'Print what was connected as JSON on stdout; the log goes to stderr as JSON lines',
       default: false,
     }),
   };

@@ -28,7 +28,13 @@ export interface LogSink {
 /** The daemon's log: JSON lines in the logs directory, echoed readably unless the TUI is up. */
 export function openLog(
   logsDir: string,
-  options: { level: LogLevel; echo?: (line: string) => void; now?: () => Date },
+  options: {
+    level: LogLevel;
+    echo?: (line: string) => void;
+    /** Echo the JSON entries themselves rather than readable lines (`--json`). */
+    json?: boolean;
+    now?: () => Date;
+  },
 ): { logger: Logger; sink: LogSink } {
   mkdirSync(logsDir, { recursive: true, mode: 0o700 });
   const now = options.now ?? (() => new Date());
@@ -49,7 +55,8 @@ export function openLog(
       );
       const entry = { time, level, msg: message, ...context };
       stream.write(`${JSON.stringify(entry)}\n`);
-      if (options.echo) {
+      if (options.echo && options.json) options.echo(JSON.stringify(entry));
+      else if (options.echo) {
         const shown = Object.entries(context)
           .map(
             ([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,

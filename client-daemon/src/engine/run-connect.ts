@@ -53,6 +53,7 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectExit> 
   const { logger, sink } = openLog(homePaths(options.home).logs, {
     level: settings.logLevel,
     echo: options.echo,
+    json: options.json,
   });
   let release: (() => Promise<void>) | undefined;
   try {

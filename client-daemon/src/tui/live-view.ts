@@ -8,9 +8,15 @@ const STATE_MARK: Record<string, string> = {
   stopped: '\u001b[31m■\u001b[0m',
 };
 
+/** What the view reads of a connection. */
+export type ConnectionView = Pick<
+  ProjectConnection,
+  'machine' | 'project' | 'session' | 'current' | 'history'
+>;
+
 /** What the live view shows, as plain lines (tested without a terminal). */
 export function renderConnections(
-  connections: readonly ProjectConnection[],
+  connections: readonly ConnectionView[],
   now = new Date(),
 ): string[] {
   const lines = [
@@ -45,10 +51,7 @@ export function renderConnections(
  * last runs, redrawn twice a second. `q` or Ctrl-C stops the daemon (the run in hand goes back
  * to the queue). The engine knows nothing of it: it only reads the connections.
  */
-export function showLiveView(
-  connections: readonly ProjectConnection[],
-  stop: Stopper,
-): void {
+export function showLiveView(connections: readonly ProjectConnection[], stop: Stopper): void {
   const out = process.stdout;
   const input = process.stdin;
   out.write('\u001b[?1049h\u001b[?25l');
