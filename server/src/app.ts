@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import type { Config } from './config/config.js';
+import { gatewaySecret, type Config } from './config/config.js';
+import { RpcSubscriber } from './gateway/rpc/rpc-subscriber.js';
 import { resolveSecret } from './config/secret.js';
 import { openPostgres, type Database } from './db/database.js';
 import { openEmbedded } from './db/embedded.js';
 import { buildGraphQLSchema } from './graphql/schema.js';
-import { startHttpServer } from './http/http-server.js';
+import { startHttpServer, type GatewayDeps } from './http/http-server.js';
 import { DEFAULT_WEB_DIR, loadWebHandler } from './http/web.js';
 import type { Logger } from './logging/logger.js';
 import { Metrics } from './metrics/metrics.js';
@@ -29,6 +30,11 @@ export interface StudioOptions {
   readonly reaper?: boolean;
   /** How often graphql-ws sockets opened with an API token re-check it (tests shorten it). */
   readonly credentialRecheckMs?: number;
+  /**
+   * The layer above the compatibility gateway's Pusher adapter and protocol timings; by
+   * default the RPC subscriber (JSON-RPC methods and notifications) with Pusher's timings.
+   */
+  readonly gateway?: GatewayDeps;
   /** Shows the first-run setup link to the operator (default: a banner on stderr). */
   readonly announceSetupLink?: (link: string) => void;
 }
@@ -117,6 +123,18 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       limits: config.graphqlLimits,
       trustProxy: config.trustProxy,
       credentialRecheckMs: options.credentialRecheckMs,
+      gatewayKey: config.gatewayKey,
+      gatewaySecret: gatewaySecret(secret),
+      gatewayMaxMessageBytes: config.gatewayMaxMessageBytes,
+      // the RPC layer unless a test brings its own subscriber
+      gateway: options.gateway ?? {
+        subscriber: new RpcSubscriber({
+          schema,
+          services,
+          logger: logger.child({ component: 'gateway' }),
+          production: config.production,
+        }),
+      },
     });
     const host =
       http.address.family === 'IPv6' ? `[${http.address.address}]` : http.address.address;

@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, gatewaySecret, loadConfig } from './config.js';
 
 const SECRET = 'x'.repeat(32);
 
@@ -25,6 +26,7 @@ describe('loadConfig', () => {
       dataDir: path.resolve('/srv/maestro', '.maestro'),
       logLevel: 'info',
       gatewayKey: 'maestro',
+      gatewayMaxMessageBytes: 10_240,
       production: false,
       openai: undefined,
       graphqlLimits: {},
@@ -43,6 +45,7 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'DEBUG',
         NODE_ENV: 'production',
         MAESTRO_GATEWAY_KEY: 'key-1',
+        MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '65536',
         OPENAI_BASE_URL: 'http://127.0.0.1:9999/v1',
         OPENAI_API_KEY: 'sk-test',
         MAESTRO_MODEL_HARD: 'big',
@@ -63,6 +66,7 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       production: true,
       gatewayKey: 'key-1',
+      gatewayMaxMessageBytes: 65_536,
       openai: { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: 'sk-test', models: { hard: 'big' } },
       graphqlLimits: { maxTokens: 5000, maxDepth: 20, maxAliases: 0, maxCost: 50000 },
     });
@@ -105,6 +109,21 @@ describe('loadConfig', () => {
       'must be one of fatal, error, warn, info, debug, trace, silent',
     ],
     [{ MAESTRO_GATEWAY_KEY: 'a b' }, 'MAESTRO_GATEWAY_KEY', 'letters, digits'],
+    [
+      { MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '1023' },
+      'MAESTRO_GATEWAY_MAX_MESSAGE_BYTES',
+      'must be an integer from 1024 to 1048576, got "1023"',
+    ],
+    [
+      { MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '1048577' },
+      'MAESTRO_GATEWAY_MAX_MESSAGE_BYTES',
+      'got "1048577"',
+    ],
+    [
+      { MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '10kb' },
+      'MAESTRO_GATEWAY_MAX_MESSAGE_BYTES',
+      'got "10kb"',
+    ],
     [{ OPENAI_BASE_URL: 'ftp://x' }, 'OPENAI_BASE_URL', 'must use http:// or https://'],
     [{ MAESTRO_GRAPHQL_MAX_DEPTH: '0' }, 'MAESTRO_GRAPHQL_MAX_DEPTH', 'from 1 to 1000, got "0"'],
     [{ MAESTRO_GRAPHQL_MAX_COST: '1e4' }, 'MAESTRO_GRAPHQL_MAX_COST', 'must be an integer'],
@@ -115,6 +134,25 @@ describe('loadConfig', () => {
     expect(result.message.startsWith(`${variable} `)).toBe(true);
     expect(result.message).toContain(fragment);
     expect(result.message).not.toContain('\n');
+  });
+
+  test('the gateway cap takes its bounds inclusive', () => {
+    expect(loadConfig({ MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '1024' }).gatewayMaxMessageBytes).toBe(
+      1024,
+    );
+    expect(
+      loadConfig({ MAESTRO_GATEWAY_MAX_MESSAGE_BYTES: '1048576' }).gatewayMaxMessageBytes,
+    ).toBe(1_048_576);
+  });
+
+  test('the gateway secret is derived from MAESTRO_SECRET: stable, distinct, not the secret', () => {
+    const derived = gatewaySecret(SECRET);
+    expect(derived).toBe(
+      createHmac('sha256', SECRET).update('maestro/pusher-gateway/v1').digest('hex'),
+    );
+    expect(gatewaySecret(SECRET)).toBe(derived);
+    expect(gatewaySecret('y'.repeat(32))).not.toBe(derived);
+    expect(derived).not.toContain(SECRET);
   });
 
   test('a bad URL is not echoed back, since it may carry a password', () => {

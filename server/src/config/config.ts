@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 
 /**
@@ -18,6 +19,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly production: boolean;
   readonly gatewayKey: string;
+  /** The largest frame the compatibility gateway accepts, in bytes (MAESTRO_GATEWAY_MAX_MESSAGE_BYTES). */
+  readonly gatewayMaxMessageBytes: number;
   readonly openai: OpenAiConfig | undefined;
   /** Directory holding the built dashboard (adapter-node output); undefined disables it. */
   readonly webDir: string | undefined;
@@ -94,6 +97,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     production: blankToUndefined(env.NODE_ENV) === 'production',
     gatewayKey: gatewayKey(env),
+    gatewayMaxMessageBytes: integer(
+      env,
+      'MAESTRO_GATEWAY_MAX_MESSAGE_BYTES',
+      10_240,
+      1024,
+      1_048_576,
+    ),
     openai:
       openaiBase === undefined
         ? undefined
@@ -207,6 +217,17 @@ function gatewayKey(env: Env): string {
     throw new ConfigError('MAESTRO_GATEWAY_KEY', 'must be 1-64 letters, digits, "-" or "_"');
   }
   return raw;
+}
+
+/**
+ * The key that signs Pusher channel subscriptions (POST /broadcasting/auth) and verifies them
+ * on /app/:key: HMAC-SHA256, keyed with the resolved MAESTRO_SECRET, of the fixed label
+ * `maestro/pusher-gateway/v1`, hex-encoded. Derived, not configured, so every replica sharing
+ * MAESTRO_SECRET agrees, and a leak of it does not reveal the token-signing secret. No earlier
+ * secrets are kept for it: a signature lives only from the auth request to the subscribe.
+ */
+export function gatewaySecret(secret: string): string {
+  return createHmac('sha256', secret).update('maestro/pusher-gateway/v1').digest('hex');
 }
 
 function expected(protocols: readonly string[]): string {

@@ -24,7 +24,11 @@ import { queryLimitsPlugin } from '../graphql/limits/limits.plugin.js';
 import { operationShapeRule } from '../graphql/limits/operation-shape.js';
 import { queryLimits, type QueryLimits } from '../graphql/limits/query-limits.js';
 import { formatTokenLimitError, parseOptions } from '../graphql/limits/token-limit.js';
+import type { GatewaySubscriber } from '../gateway/pusher/gateway-types.js';
+import { createPusherGateway } from '../gateway/pusher/pusher-gateway.js';
+import { RefusingSubscriber } from '../gateway/pusher/refusing-subscriber.js';
 import { authenticate } from './authenticate.js';
+import { broadcastingAuth } from './broadcasting-auth.js';
 import { createGraphQLWebSocket } from './graphql-ws.js';
 import { healthHandler, readinessHandler, type ReadinessProbe } from './health.js';
 import { requestIdOf, requestLogging, requestMetrics } from './request-logging.js';
@@ -47,11 +51,30 @@ export interface HttpServerDeps {
   readonly trustProxy?: number;
   /** Token, depth, alias and cost limits overriding DEFAULT_QUERY_LIMITS (config.graphqlLimits). */
   readonly limits?: Partial<QueryLimits> | undefined;
+  /** The compatibility gateway's app key (MAESTRO_GATEWAY_KEY) and signing secret (gatewaySecret()). */
+  readonly gatewayKey: string;
+  readonly gatewaySecret: string;
+  /** MAESTRO_GATEWAY_MAX_MESSAGE_BYTES; `gateway.maxMessageBytes` overrides it. */
+  readonly gatewayMaxMessageBytes?: number | undefined;
+  /** What handles gateway subscriptions and client events; without it every subscription is refused (503). */
+  readonly gateway?: GatewayDeps | undefined;
+}
+
+/** The layer above the Pusher adapter, and protocol timings (tests shorten them). */
+export interface GatewayDeps {
+  readonly subscriber: GatewaySubscriber;
+  readonly maxMessageBytes?: number;
+  readonly pongTimeoutMs?: number;
+  readonly activityTimeoutS?: number;
 }
 
 export interface HttpServer {
   readonly address: AddressInfo;
-  /** Stops accepting, closes sockets with 1001, lets requests in flight finish for `graceMs`. */
+  /**
+   * Stops accepting, closes graphql-ws sockets with 1001 and gateway sockets with 4200 (Pusher's
+   * "reconnect now": another replica or the restarted Studio takes them), lets requests in
+   * flight finish for `graceMs`.
+   */
   close(graceMs: number): Promise<void>;
 }
 
@@ -148,6 +171,14 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     }),
   );
   app.use('/webhooks', webhookRouter({ services: deps.services, logger }));
+  app.use(
+    broadcastingAuth({
+      services: deps.services,
+      logger: logger.child({ component: 'broadcasting-auth' }),
+      key: deps.gatewayKey,
+      secret: deps.gatewaySecret,
+    }),
+  );
   if (deps.webHandler) app.use(deps.webHandler);
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
@@ -174,12 +205,24 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     limits,
     credentialRecheckMs: deps.credentialRecheckMs,
   });
+  const gateway = createPusherGateway({
+    key: deps.gatewayKey,
+    secret: deps.gatewaySecret,
+    subscriber: deps.gateway?.subscriber ?? new RefusingSubscriber(),
+    logger: logger.child({ component: 'pusher-gateway' }),
+    maxMessageBytes: deps.gateway?.maxMessageBytes ?? deps.gatewayMaxMessageBytes,
+    pongTimeoutMs: deps.gateway?.pongTimeoutMs,
+    activityTimeoutS: deps.gateway?.activityTimeoutS,
+  });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '/').split('?')[0];
     if (!accepting) {
       socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
     } else if (path === '/graphql') {
       ws.wss.handleUpgrade(req, socket, head, (client) => ws.wss.emit('connection', client, req));
+    } else if (path?.startsWith('/app/')) {
+      // Any key: a wrong one is answered in the Pusher protocol (4001), not with a 404.
+      gateway.handleUpgrade(req, socket, head);
     } else {
       logger.debug({ path, requestId: requestIdOf(req) }, 'upgrade refused: no such endpoint');
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
@@ -196,6 +239,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
     });
   } catch (error) {
     await ws.dispose();
+    await gateway.dispose();
     await apollo.stop();
     throw listenError(error, deps.host, deps.port);
   }
@@ -208,7 +252,7 @@ export async function startHttpServer(deps: HttpServerDeps): Promise<HttpServer>
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       logger.debug('http: no longer accepting; closing websockets');
-      await ws.dispose();
+      await Promise.all([ws.dispose(), gateway.dispose()]);
       logger.debug('http: websockets closed; waiting for requests in flight');
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;

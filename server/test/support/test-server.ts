@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { Client } from 'graphql-ws';
-import { startStudio, type Studio } from '../../src/app.js';
+import { startStudio, type Studio, type StudioOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { Database } from '../../src/db/database.js';
 import type { Logger } from '../../src/logging/logger.js';
@@ -36,6 +36,8 @@ export interface TestServerOptions {
   readonly reaper?: boolean;
   /** How often sockets opened with an API token re-check it (default: Studio's minute). */
   readonly credentialRecheckMs?: number;
+  /** The compatibility gateway's subscriber and timings (default: every subscription refused). */
+  readonly gateway?: StudioOptions['gateway'];
   /** The Studio's logger (default: silent unless TEST_LOG_LEVEL is set). */
   readonly logger?: Logger;
 }
@@ -101,6 +103,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     announceSetupLink: () => undefined,
     reaper: options.reaper ?? false,
     ...(options.credentialRecheckMs ? { credentialRecheckMs: options.credentialRecheckMs } : {}),
+    ...(options.gateway ? { gateway: options.gateway } : {}),
   });
   const owner = await signInOwner(studio);
   const authorization = `Bearer ${owner.accessToken}`;

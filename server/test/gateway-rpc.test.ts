@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import PusherModule from 'pusher-js';
+import { expectEventually } from './support/expect-eventually.js';
+import { ok } from './support/mutations.js';
+import { planWithTasks } from './support/plans.js';
+import { startTestServer, type TestServer } from './support/test-server.js';
+
+// pusher-js is CommonJS whose typings declare a default export: at run time the default
+// import is the class itself.
+type PusherClient = InstanceType<typeof PusherModule.default>;
+type PusherChannel = ReturnType<PusherClient['subscribe']>;
+const Pusher = ((PusherModule as unknown as { default?: unknown }).default ??
+  PusherModule) as typeof PusherModule.default;
+
+interface RpcReply {
+  jsonrpc: '2.0';
+  id: string | number | null;
+  result?: Record<string, unknown> & { [key: string]: unknown };
+  error?: { code: number; message: string; data?: Record<string, unknown> };
+}
+interface Notification {
+  jsonrpc: '2.0';
+  method: string;
+  params: Record<string, unknown> & { seq: number };
+}
+
+/**
+ * A daemon driven only through the compatibility gateway (DESIGN §7): the real pusher-js
+ * client subscribes to its project's private channel and speaks JSON-RPC 2.0 in `client-rpc`
+ * events; Studio answers in `rpc-result` and notifies in `rpc`.
+ */
+class GatewayDaemon {
+  readonly notifications: Notification[] = [];
+  private readonly replies = new Map<string | number, (reply: RpcReply | RpcReply[]) => void>();
+  readonly batches: RpcReply[][] = [];
+  private next = 1;
+  channel!: PusherChannel;
+
+  constructor(readonly pusher: PusherClient) {
+    pusher.bind('rpc-result', (reply: RpcReply) => this.settle(reply));
+  }
+
+  async subscribe(name: string): Promise<void> {
+    this.channel = this.pusher.subscribe(name);
+    await new Promise<void>((resolve, reject) => {
+      this.channel.bind('pusher:subscription_succeeded', () => resolve());
+      this.channel.bind('pusher:subscription_error', (data: unknown) =>
+        reject(new Error(`subscription refused: ${JSON.stringify(data)}`)),
+      );
+    });
+    this.channel.bind('rpc', (notification: Notification) => this.notifications.push(notification));
+    this.channel.bind('rpc-result', (reply: RpcReply | RpcReply[]) => this.settle(reply));
+  }
+
+  /** One request on the channel; resolves with its reply. */
+  call(method: string, params?: unknown): Promise<RpcReply> {
+    const id = this.next++;
+    return this.send(
+      { jsonrpc: '2.0', method, ...(params === undefined ? {} : { params }), id },
+      id,
+    ) as Promise<RpcReply>;
+  }
+
+  /** The result of a call that must succeed. */
+  async result(method: string, params?: unknown): Promise<Record<string, unknown>> {
+    const reply = await this.call(method, params);
+    if (reply.error) throw new Error(`${method}: ${JSON.stringify(reply.error)}`);
+    return reply.result as Record<string, unknown>;
+  }
+
+  /** Sends any frame (a batch, raw text) and resolves with the reply keyed by `key`. */
+  send(frame: unknown, key: string | number, onChannel = true): Promise<RpcReply | RpcReply[]> {
+    const answered = new Promise<RpcReply | RpcReply[]>((resolve) =>
+      this.replies.set(key, resolve),
+    );
+    if (onChannel) this.channel.trigger('client-rpc', frame);
+    else this.pusher.send_event('client-rpc', frame);
+    return answered;
+  }
+
+  notify(method: string, params: unknown): void {
+    this.channel.trigger('client-rpc', { jsonrpc: '2.0', method, params });
+  }
+
+  private settle(reply: RpcReply | RpcReply[]): void {
+    const key = Array.isArray(reply)
+      ? `batch:${reply.map((r) => String(r.id)).join(',')}`
+      : reply.id;
+    const waiting = key === null ? this.replies.get('null') : this.replies.get(key);
+    if (waiting) {
+      this.replies.delete(key ?? 'null');
+      waiting(reply);
+    }
+  }
+}
+
+describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
+  let server: TestServer;
+  const pushers: PusherClient[] = [];
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    for (const client of pushers) client.disconnect();
+    await server.close();
+  });
+
+  const connect = async (token?: string): Promise<GatewayDaemon> => {
+    const pusher = new Pusher('maestro', {
+      cluster: 'mt1',
+      wsHost: '127.0.0.1',
+      wsPort: server.studio.port,
+      forceTLS: false,
+      enabledTransports: ['ws'],
+      channelAuthorization: {
+        endpoint: `${server.url}/broadcasting/auth`,
+        transport: 'ajax',
+        headers: token ? { Authorization: `Bearer ${token}` } : {},
+      },
+    });
+    pushers.push(pusher);
+    await new Promise<void>((resolve) => pusher.connection.bind('connected', () => resolve()));
+    return new GatewayDaemon(pusher);
+  };
+
+  test('register, get the run pushed, claim, stream, heartbeat and complete it — twice — then back-fill', async () => {
+    const { id: projectId } = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway',
+    });
+    const daemon = await connect(server.owner.accessToken);
+    await daemon.subscribe(`private-project.${projectId}`);
+
+    const { session } = (await daemon.result('session.register', {
+      role: 'LEAD',
+      name: 'gateway-bot',
+      machineId: 'machine-gateway',
+      provider: 'command',
+    })) as { session: { id: string; name: string; alive: boolean } };
+    expect(session).toMatchObject({ name: 'gateway-bot', alive: true });
+
+    const plan = await planWithTasks(server, projectId, 1);
+    await ok(server, 'setPlanStatus', { planId: plan.planId, status: 'ACTIVE' }, 'plan { status }');
+
+    const doRun = async (purpose: string) => {
+      // the dispatcher targets the run at our session; the channel says so
+      const pushed = await expectEventually(() => {
+        const found = daemon.notifications.find(
+          (n) => n.method === 'run.dispatched' && n.params.purpose === purpose,
+        );
+        if (!found) throw new Error(`no run.dispatched for ${purpose} yet`);
+        return found;
+      });
+      expect(pushed.params).toMatchObject({ targetSessionId: session.id, planId: plan.planId });
+      const claimed = (await daemon.result('run.claim', {
+        sessionId: session.id,
+        runId: pushed.params.runId,
+      })) as {
+        run: { id: string; purpose: string; git: { taskBranch: string | null } };
+        leaseVersion: number;
+      };
+      expect(claimed.run).toMatchObject({ id: pushed.params.runId, purpose });
+      const lease = { runId: claimed.run.id, leaseVersion: claimed.leaseVersion };
+      await daemon.result('run.heartbeat', lease);
+      const output = await daemon.result('run.output', {
+        ...lease,
+        chunks: [{ chunk: `${purpose} working\n` }, { chunk: 'done\n', stream: 'STDERR' }],
+      });
+      expect(output).toEqual({ lastSeq: 2 });
+      const done = await daemon.result('run.complete', {
+        ...lease,
+        summary: `${purpose} done`,
+        tokensIn: 10,
+        tokensOut: 5,
+      });
+      expect(done).toMatchObject({ run: { id: claimed.run.id, status: 'SUCCEEDED' } });
+      // a late or repeated completion under an old lease changes nothing
+      const stale = await daemon.call('run.complete', {
+        ...lease,
+        leaseVersion: lease.leaseVersion - 1,
+      });
+      expect(stale.error).toMatchObject({ code: -32010, data: { graphqlCode: 'STALE_LEASE' } });
+      return claimed.run.id;
+    };
+
+    const bootstrap = await doRun('BOOTSTRAP_EPIC');
+    const execution = await doRun('EXECUTION');
+    const { run } = await server.query<
+      { run: { status: string; output: { nodes: { chunk: string; stream: string }[] } } },
+      unknown
+    >('query($id: ID!) { run(id: $id) { status output { nodes { chunk stream } } } }', {
+      id: execution,
+    });
+    expect(run).toEqual({
+      status: 'SUCCEEDED',
+      output: {
+        nodes: [
+          { chunk: 'EXECUTION working\n', stream: 'STDOUT' },
+          { chunk: 'done\n', stream: 'STDERR' },
+        ],
+      },
+    });
+
+    // a client that reconnects back-fills what it missed from the event log
+    const since = (await daemon.result('events.since', { after: 0 })) as {
+      notifications: Notification[];
+      lastSeq: number;
+    };
+    const dispatched = since.notifications.filter((n) => n.method === 'run.dispatched');
+    expect(dispatched.map((n) => n.params.runId)).toEqual(
+      expect.arrayContaining([bootstrap, execution]),
+    );
+    expect(since.lastSeq).toBeGreaterThan(0);
+    const live = daemon.notifications
+      .filter((n) => n.method === 'run.dispatched')
+      .map((n) => n.params.seq);
+    expect(dispatched.map((n) => n.params.seq)).toEqual(expect.arrayContaining(live));
+
+    await daemon.result('session.end', { sessionId: session.id });
+  });
+
+  test('the JSON-RPC 2.0 rules hold on the channel: errors, batches, notifications, raw text', async () => {
+    const { id: projectId } = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway-rules',
+    });
+    const daemon = await connect(server.owner.accessToken);
+    await daemon.subscribe(`private-project.${projectId}`);
+
+    expect((await daemon.call('no.such.method')).error).toMatchObject({ code: -32601 });
+    expect((await daemon.call('session.register', ['LEAD'])).error).toMatchObject({ code: -32602 });
+    const missing = (await daemon.call('session.register', { role: 'LEAD' })).error;
+    expect(missing?.code).toBe(-32602);
+    expect(missing?.message).toContain('"name"');
+    expect(
+      (await daemon.call('session.register', { role: 'CAPTAIN', name: 'x', machineId: 'm' })).error,
+    ).toMatchObject({ code: -32602 });
+    expect(
+      (await daemon.call('session.heartbeat', { sessionId: 'ses_nope' })).error?.code,
+    ).toBeLessThanOrEqual(-32000);
+
+    const { session } = (await daemon.result('session.register', {
+      role: 'WORKER',
+      name: 'rules-bot',
+      machineId: 'machine-rules',
+    })) as { session: { id: string } };
+    // a notification (no id) is done but not answered; the request after it is
+    daemon.notify('session.heartbeat', { sessionId: session.id });
+    expect(
+      (await daemon.result('session.heartbeat', { sessionId: session.id })).session,
+    ).toMatchObject({ alive: true });
+
+    // a batch: each request answered in order, the notification left out
+    const batch = (await daemon.send(
+      [
+        { jsonrpc: '2.0', method: 'session.heartbeat', params: { sessionId: session.id }, id: 'a' },
+        { jsonrpc: '2.0', method: 'session.heartbeat', params: { sessionId: session.id } },
+        { jsonrpc: '2.0', method: 'nope', id: 'b' },
+        { foo: 'boo' },
+      ],
+      'batch:a,b,null',
+    )) as RpcReply[];
+    expect(batch.map((reply) => [reply.id, reply.error?.code ?? 'ok'])).toEqual([
+      ['a', 'ok'],
+      ['b', -32601],
+      [null, -32600],
+    ]);
+
+    // a string is the raw JSON-RPC text: the parse error of the specification
+    const parse = (await daemon.send(
+      '{"jsonrpc": "2.0", "method": "foobar, "params": "bar", "baz]',
+      'null',
+    )) as RpcReply;
+    expect(parse).toEqual({
+      jsonrpc: '2.0',
+      error: { code: -32700, message: 'Parse error' },
+      id: null,
+    });
+
+    // only the auth methods work without a channel
+    const off = (await daemon.send(
+      { jsonrpc: '2.0', method: 'session.end', params: { sessionId: session.id }, id: 'off' },
+      'off',
+      false,
+    )) as RpcReply;
+    expect(off.error?.code).toBe(-32602);
+    expect(off.error?.message).toContain('channel');
+    const refreshed = (await daemon.send(
+      {
+        jsonrpc: '2.0',
+        method: 'auth.refresh',
+        params: { refreshToken: 'rt_not-a-token' },
+        id: 'rf',
+      },
+      'rf',
+      false,
+    )) as RpcReply;
+    expect(refreshed.error?.code).toBeLessThanOrEqual(-32000);
+  });
+
+  test('a redeemed invite and a refreshed token over the connection, before any channel', async () => {
+    const { createCliInvite } = await server.query<{ createCliInvite: { token: string } }, unknown>(
+      'mutation($i: CreateCliInviteInput!) { createCliInvite(input: $i) { token } }',
+      { i: { workspaceId: server.owner.workspaceId } },
+    );
+    const daemon = await connect();
+    const redeemed = (await daemon.send(
+      {
+        jsonrpc: '2.0',
+        method: 'auth.redeem',
+        params: { token: createCliInvite.token, machine: { id: 'm-gateway', name: 'gateway box' } },
+        id: 1,
+      },
+      1,
+      false,
+    )) as RpcReply;
+    const tokens = redeemed.result?.tokens as { accessToken: string; refreshToken: string };
+    expect(tokens.accessToken).toBeTruthy();
+    const refreshed = (await daemon.send(
+      {
+        jsonrpc: '2.0',
+        method: 'auth.refresh',
+        params: { refreshToken: tokens.refreshToken },
+        id: 2,
+      },
+      2,
+      false,
+    )) as RpcReply;
+    expect((refreshed.result?.tokens as { accessToken: string }).accessToken).toBeTruthy();
+    // the same refresh token twice: refused (rotation)
+    const again = (await daemon.send(
+      {
+        jsonrpc: '2.0',
+        method: 'auth.refresh',
+        params: { refreshToken: tokens.refreshToken },
+        id: 3,
+      },
+      3,
+      false,
+    )) as RpcReply;
+    expect(again.error?.code).toBeLessThanOrEqual(-32000);
+  });
+});
