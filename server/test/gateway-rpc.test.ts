@@ -32,7 +32,8 @@ interface Notification {
 class GatewayDaemon {
   readonly notifications: Notification[] = [];
   private readonly replies = new Map<string | number, (reply: RpcReply | RpcReply[]) => void>();
-  readonly batches: RpcReply[][] = [];
+  /** Every rpc-result received, in order (answered or not). */
+  readonly all: Array<RpcReply | RpcReply[]> = [];
   private next = 1;
   channel!: PusherChannel;
 
@@ -83,6 +84,7 @@ class GatewayDaemon {
   }
 
   private settle(reply: RpcReply | RpcReply[]): void {
+    this.all.push(reply);
     const key = Array.isArray(reply)
       ? `batch:${reply.map((r) => String(r.id)).join(',')}`
       : reply.id;
@@ -92,6 +94,32 @@ class GatewayDaemon {
       waiting(reply);
     }
   }
+}
+
+/** The JSON-RPC conformance of the gateway (issue 8): audit ids with MUST/SHOULD levels. */
+const AUDITS = {
+  'R-01':
+    'MUST a daemon registers, is pushed run.dispatched, claims, streams, heartbeats and completes runs only through the gateway',
+  'R-02': 'MUST a completion under a stale lease is -32010 and changes nothing',
+  'R-03': 'MUST events.since back-fills the notifications a client missed, with their seq',
+  'R-04': 'MUST an unknown method is -32601',
+  'R-05': 'MUST positional, missing, unknown or mistyped params are -32602',
+  'R-06': 'MUST a notification (no id) is done and not answered',
+  'R-07':
+    'MUST a batch is one array in request order, notifications left out, invalid entries -32600',
+  'R-08': 'MUST a string is raw JSON-RPC text: invalid JSON is -32700 with id null',
+  'R-09': 'MUST only auth.redeem and auth.refresh work without a channel',
+  'R-10':
+    'MUST auth.redeem and auth.refresh work before any channel; a spent refresh token is refused',
+  'R-11':
+    'MUST team.allocate notifies team.spawn on the project channel; the team channel back-fills it',
+  'R-12': 'SHOULD a worker registers into its team through the team channel',
+} as const;
+type AuditId = keyof typeof AUDITS;
+const covered = new Set<AuditId>();
+function audits(...ids: AuditId[]): string {
+  for (const id of ids) covered.add(id);
+  return ids.map((id) => `${id} ${AUDITS[id]}`).join('; ');
 }
 
 describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
@@ -123,7 +151,7 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
     return new GatewayDaemon(pusher);
   };
 
-  test('register, get the run pushed, claim, stream, heartbeat and complete it — twice — then back-fill', async () => {
+  test(audits('R-01', 'R-02', 'R-03'), async () => {
     const { id: projectId } = await server.factory.project({
       workspaceId: server.owner.workspaceId,
       remoteUrl: 'https://github.com/acme/gateway',
@@ -219,7 +247,7 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
     await daemon.result('session.end', { sessionId: session.id });
   });
 
-  test('the JSON-RPC 2.0 rules hold on the channel: errors, batches, notifications, raw text', async () => {
+  test(audits('R-04', 'R-05', 'R-06', 'R-07', 'R-08', 'R-09'), async () => {
     const { id: projectId } = await server.factory.project({
       workspaceId: server.owner.workspaceId,
       remoteUrl: 'https://github.com/acme/gateway-rules',
@@ -245,10 +273,23 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
       machineId: 'machine-rules',
     })) as { session: { id: string } };
     // a notification (no id) is done but not answered; the request after it is
-    daemon.notify('session.heartbeat', { sessionId: session.id });
+    const { session: other } = (await daemon.result('session.register', {
+      role: 'WORKER',
+      name: 'notified-bot',
+      machineId: 'machine-notified',
+    })) as { session: { id: string } };
+    daemon.notify('session.end', { sessionId: other.id });
     expect(
       (await daemon.result('session.heartbeat', { sessionId: session.id })).session,
     ).toMatchObject({ alive: true });
+    await expectEventually(async () => {
+      const { session: ended } = await server.query<{ session: { alive: boolean } }, unknown>(
+        'query($id: ID!) { session(id: $id) { alive } }',
+        { id: other.id },
+      );
+      expect(ended.alive).toBe(false);
+    });
+    expect(daemon.all.filter((reply) => !Array.isArray(reply) && reply.id === null)).toEqual([]);
 
     // a batch: each request answered in order, the notification left out
     const batch = (await daemon.send(
@@ -298,7 +339,57 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
     expect(refreshed.error?.code).toBeLessThanOrEqual(-32000);
   });
 
-  test('a redeemed invite and a refreshed token over the connection, before any channel', async () => {
+  test(audits('R-11', 'R-12'), async () => {
+    const { id: projectId } = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway-team',
+    });
+    const lead = await connect(server.owner.accessToken);
+    await lead.subscribe(`private-project.${projectId}`);
+    const { session } = (await lead.result('session.register', {
+      role: 'LEAD',
+      name: 'lead-bot',
+      machineId: 'machine-lead',
+    })) as { session: { id: string } };
+    const { team } = (await lead.result('team.allocate', {
+      sessionId: session.id,
+      dev: 2,
+      review: 1,
+      test: 0,
+    })) as { team: { id: string; devWorkers: number } };
+    expect(team.devWorkers).toBe(2);
+    const spawn = await expectEventually(() => {
+      const found = lead.notifications.find((n) => n.method === 'team.spawn');
+      if (!found) throw new Error('no team.spawn yet');
+      return found;
+    });
+    expect(spawn.params).toMatchObject({
+      teamId: team.id,
+      leadSessionId: session.id,
+      dev: 2,
+      review: 1,
+      test: 0,
+    });
+
+    // a worker joins the team channel and back-fills the spawn it missed
+    const worker = await connect(server.owner.accessToken);
+    await worker.subscribe(`private-team.${team.id}`);
+    const since = (await worker.result('events.since', { after: 0 })) as {
+      notifications: { method: string; params: Record<string, unknown> }[];
+    };
+    expect(since.notifications.map((n) => n.method)).toEqual(['team.spawn']);
+    expect(since.notifications[0]?.params).toMatchObject({ teamId: team.id });
+    // a worker registered into the team through its own channel
+    const joined = (await worker.result('session.register', {
+      role: 'WORKER',
+      name: 'worker-bot',
+      machineId: 'machine-worker',
+      teamId: team.id,
+    })) as { session: { team: { id: string } } };
+    expect(joined.session.team).toEqual({ id: team.id });
+  });
+
+  test(audits('R-10'), async () => {
     const { createCliInvite } = await server.query<{ createCliInvite: { token: string } }, unknown>(
       'mutation($i: CreateCliInviteInput!) { createCliInvite(input: $i) { token } }',
       { i: { workspaceId: server.owner.workspaceId } },
@@ -339,5 +430,9 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
       false,
     )) as RpcReply;
     expect(again.error?.code).toBeLessThanOrEqual(-32000);
+  });
+
+  test('every audit in the table has a test', () => {
+    expect([...covered].sort()).toEqual(Object.keys(AUDITS).sort());
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
+import { mulberry32 } from '../../../test/support/prng.js';
+import { isResponseId, isWellFormedResponse } from './response-check.js';
 import {
   INTERNAL_ERROR,
   INVALID_PARAMS,
@@ -11,63 +13,6 @@ import {
   type JsonRpcResponse,
   type MethodHandler,
 } from './json-rpc.js';
-
-// ---------------------------------------------------------------------------------------------
-// A strict reading of the specification's Response object (section 5).
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype: unknown = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-function survivesJson(value: unknown): boolean {
-  try {
-    return JSON.stringify(value) !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-function isResponseId(id: unknown): id is JsonRpcId {
-  return id === null || typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
-}
-
-const PREDEFINED = new Set([
-  PARSE_ERROR,
-  INVALID_REQUEST,
-  METHOD_NOT_FOUND,
-  INVALID_PARAMS,
-  -32603,
-]);
-
-/**
- * `jsonrpc` exactly "2.0"; exactly one of `result` and `error`; `id` present and a string, a
- * finite number or null; `error` with an integer `code`, a string `message` and an optional
- * `data`; codes in -32768…-32000 only the predefined ones or the server range -32099…-32000;
- * a parse error answered with id null; all of it survives JSON.
- */
-function isWellFormedResponse(value: unknown): value is JsonRpcResponse {
-  if (!isPlainObject(value)) return false;
-  const keys = Object.keys(value).sort().join(',');
-  if (keys !== 'id,jsonrpc,result' && keys !== 'error,id,jsonrpc') return false;
-  if (value.jsonrpc !== '2.0' || !isResponseId(value.id)) return false;
-  if (keys === 'id,jsonrpc,result') return value.result !== undefined && survivesJson(value.result);
-  const error = value.error;
-  if (!isPlainObject(error)) return false;
-  const errorKeys = Object.keys(error);
-  if (!errorKeys.includes('code') || !errorKeys.includes('message')) return false;
-  if (!errorKeys.every((key) => key === 'code' || key === 'message' || key === 'data'))
-    return false;
-  const { code, message } = error;
-  if (typeof code !== 'number' || !Number.isSafeInteger(code) || typeof message !== 'string') {
-    return false;
-  }
-  if ('data' in error && (error.data === undefined || !survivesJson(error.data))) return false;
-  if (code >= -32768 && code <= -32000 && !PREDEFINED.has(code) && code < -32099) return false;
-  if (code === PARSE_ERROR && value.id !== null) return false;
-  return survivesJson(value);
-}
 
 /** What the frame must produce, read from the specification independently of the server. */
 type Expectation =
@@ -131,17 +76,6 @@ function entryExpectation(
 
 // ---------------------------------------------------------------------------------------------
 // A seeded generator of frames, valid and not.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;

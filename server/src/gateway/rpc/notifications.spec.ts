@@ -121,7 +121,6 @@ describe('event log → gateway notifications', () => {
     event(2, 'TaskCommentAdded', { taskId: 'tsk_1', commentId: 'cmt_2', authorKind: 'SYSTEM' }),
     event(3, 'TaskCommentAdded', { taskId: 'tsk_1', commentId: 'cmt_gone', authorKind: 'MEMBER' }),
     event(4, 'TaskCreated', { taskId: 'tsk_1' }),
-    event(5, 'TeamAllocated', { teamId: 'tem_1' }),
   ])('not a notification on a project channel: %j', async (logged) => {
     expect(await notificationOf(logged, project, lookups)).toBeUndefined();
   });
@@ -161,6 +160,8 @@ describe('event log → gateway notifications', () => {
       role: 'TEST',
     });
     expect((await notificationOf(delegated, team, lookups))?.method).toBe('delegate.packet');
+    // the lead hears of its team on the project channel too
+    expect((await notificationOf(allocated, project, lookups))?.method).toBe('team.spawn');
     expect(
       await notificationOf(
         { ...allocated, payload: { ...allocated.payload, teamId: 'tem_2' } },

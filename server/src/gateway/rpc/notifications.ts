@@ -40,7 +40,8 @@ const notification = (
 /**
  * The notification an event of the project's log becomes on a channel, or undefined when it
  * is none of the daemon's business there. The project channel carries the project's runs,
- * plans and steering; a team channel carries its own team's spawn and delegations.
+ * plans, steering, team spawns and delegations; a team channel its own team's spawn and
+ * delegations.
  */
 export async function notificationOf(
   event: LoggedEvent,
@@ -50,21 +51,14 @@ export async function notificationOf(
   const p = event.payload;
   if (channel.kind === 'team') {
     if (p.teamId !== channel.id) return undefined;
-    if (event.type === 'TeamAllocated') {
-      return notification('team.spawn', event, {
-        teamId: p.teamId,
-        leadSessionId: p.leadSessionId,
-        channel: p.channel,
-        dev: p.dev,
-        review: p.review,
-        test: p.test,
-        workerCount: p.workerCount,
-      });
-    }
+    if (event.type === 'TeamAllocated') return spawn(event);
     if (event.type === 'RunDelegated') return delegation(event);
     return undefined;
   }
   switch (event.type) {
+    case 'TeamAllocated':
+      // the lead that allocated it hears on its project channel: spawn the workers
+      return spawn(event);
     case 'RunQueued':
       return notification('run.dispatched', event, {
         runId: p.runId,
@@ -117,6 +111,19 @@ export async function notificationOf(
     default:
       return undefined;
   }
+}
+
+function spawn(event: LoggedEvent): RpcNotification {
+  const p = event.payload;
+  return notification('team.spawn', event, {
+    teamId: p.teamId,
+    leadSessionId: p.leadSessionId,
+    channel: p.channel,
+    dev: p.dev,
+    review: p.review,
+    test: p.test,
+    workerCount: p.workerCount,
+  });
 }
 
 function delegation(event: LoggedEvent): RpcNotification {
