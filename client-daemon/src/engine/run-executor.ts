@@ -108,8 +108,10 @@ export class RunExecutor {
     const reporter = new RunReporter(this.options.calls, lease, log, () => abort.abort('stale'));
     log.info('run started', { task: run.task?.title, attempt: run.attempt });
     try {
-      await reporter.start();
+      // the first heartbeat (CLAIMED → RUNNING) goes out while the work is prepared
+      const started = reporter.start();
       const work = await this.work(run, reporter, abort.signal, log);
+      await started;
       await reporter.stop();
       if (reporter.stale) return { kind: 'stale' };
       await this.finish(lease, {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { remoteHas } from './deterministic.js';
 import type { Git } from './git.js';
 
 /** Where one task's work happens, on its branch. */
@@ -182,7 +181,16 @@ export class Worktrees {
   ): Promise<TaskWorktree> {
     const repo = await this.clone(projectId, branches.remoteUrl);
     const dir = path.join(this.home, 'worktrees', projectId, taskId);
-    const reused = await remoteHas(this.git, repo, branches.task);
+    // clone() has just fetched with --prune: origin's branches are the remote-tracking refs
+    const reused = (
+      await this.git.attempt(
+        repo,
+        'rev-parse',
+        '--verify',
+        '-q',
+        `refs/remotes/origin/${branches.task}`,
+      )
+    ).ok;
     const start = reused ? `origin/${branches.task}` : `origin/${branches.epic}`;
     if (existsSync(dir)) {
       // left from an earlier run of this task: keep local commits, catch up with origin
