@@ -12,6 +12,7 @@ const BENCHMARKS: Record<
   'graphql-read': () => import('./graphql-read.js'),
   dispatch: () => import('./dispatch.js'),
   daemon: () => import('./daemon.js'),
+  knowledge: () => import('./knowledge.js'),
 };
 
 const args = process.argv.slice(2);

@@ -96,8 +96,12 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       previousSecrets: config.previousSecrets,
       loginLimits: config.loginLimits,
       leadWorkerCap: config.leadWorkerCap,
+      embeddings: config.embeddings,
     });
     cleanup.push(() => step('pull requests settled', () => services.releases.idle()));
+    // Vectors of another embedder (or none) are re-embedded in the background, batch by batch.
+    services.knowledge.startReembedding();
+    cleanup.push(() => step('re-embedding stopped', () => services.knowledge.stopReembedding()));
     if (options.reaper !== false) {
       services.reaper.start();
       cleanup.push(() => step('reaper stopped', () => services.reaper.stop()));
@@ -153,6 +157,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
         database: database.kind,
         pubsub: pubsub.mode,
         dashboard: webHandler ? 'served at /' : 'not built',
+        embedder: services.knowledge.embedder.model,
       },
       'studio ready',
     );

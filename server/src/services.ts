@@ -10,7 +10,9 @@ import { DEFAULT_THROTTLE_LIMITS, LoginThrottle } from './domain/auth/login-thro
 import { Transactions } from './domain/common/transactions.js';
 import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
+import { createEmbedder } from './domain/knowledge/embedder.js';
 import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
+import type { OpenAICompatibleOptions } from './domain/knowledge/openai-embedder.js';
 import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
 import { PlanLocks } from './domain/plan/plan-locks.js';
 import { PlanService } from './domain/plan/plan.service.js';
@@ -93,6 +95,8 @@ export function createServices(deps: {
   loginLimits?: { perAccount: number; perAddress: number };
   /** MAESTRO_LEAD_WORKER_CAP (default 8). */
   leadWorkerCap?: number;
+  /** MAESTRO_EMBEDDINGS_*: an OpenAI-compatible endpoint; by default the local lexical embedder. */
+  embeddings?: OpenAICompatibleOptions | undefined;
 }): Services {
   const { dataSource } = deps;
   const transactions = new Transactions(dataSource, deps.logger);
@@ -192,6 +196,13 @@ export function createServices(deps: {
     releases,
   );
   wired.delivery = delivery;
+  const knowledge = new KnowledgeService(
+    dataSource,
+    events,
+    transactions,
+    createEmbedder(deps.embeddings),
+    deps.logger.child({ component: 'knowledge' }),
+  );
   return {
     queue,
     dispatcher,
@@ -203,8 +214,14 @@ export function createServices(deps: {
       transactions,
       events,
       logger: deps.logger.child({ component: 'reaper' }),
+      // Independent chores: one failing does not hold up the other; the first failure is logged.
       afterPass: async () => {
-        await releases.openDue();
+        const failures: unknown[] = [];
+        for (const chore of [() => releases.openDue(), () => knowledge.reembedStale()]) {
+          await chore().catch((error: unknown) => failures.push(error));
+        }
+        if (failures.length > 0)
+          throw failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
       },
     }),
     authorizer: new Authorizer((userId, workspaceIds) => members.memberships(userId, workspaceIds)),
@@ -231,7 +248,7 @@ export function createServices(deps: {
     tasks,
     sessions: new SessionService(dataSource),
     runs,
-    knowledge: new KnowledgeService(dataSource, events, transactions),
+    knowledge,
     audit,
     transactions,
     comments,

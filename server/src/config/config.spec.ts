@@ -29,8 +29,31 @@ describe('loadConfig', () => {
       gatewayMaxMessageBytes: 10_240,
       production: false,
       openai: undefined,
+      embeddings: undefined,
       graphqlLimits: {},
     });
+  });
+
+  test('embeddings: unset is the local embedder; a URL selects an OpenAI-compatible endpoint', () => {
+    expect(loadConfig({}).embeddings).toBeUndefined();
+    expect(loadConfig({ MAESTRO_EMBEDDINGS_URL: 'http://127.0.0.1:11434/v1/' }).embeddings).toEqual(
+      { baseUrl: 'http://127.0.0.1:11434/v1', model: 'text-embedding-3-small', apiKey: undefined },
+    );
+    expect(
+      loadConfig({
+        MAESTRO_EMBEDDINGS_URL: 'https://api.openai.com/v1',
+        MAESTRO_EMBEDDINGS_MODEL: 'nomic-embed-text:latest',
+        MAESTRO_EMBEDDINGS_API_KEY: 'sk-embed',
+      }).embeddings,
+    ).toEqual({
+      baseUrl: 'https://api.openai.com/v1',
+      model: 'nomic-embed-text:latest',
+      apiKey: 'sk-embed',
+    });
+    // blank values are unset, like every other variable
+    expect(
+      loadConfig({ MAESTRO_EMBEDDINGS_URL: ' ', MAESTRO_EMBEDDINGS_MODEL: '' }).embeddings,
+    ).toBeUndefined();
   });
 
   test('reads every supported variable', () => {
@@ -53,6 +76,9 @@ describe('loadConfig', () => {
         MAESTRO_GRAPHQL_MAX_DEPTH: '20',
         MAESTRO_GRAPHQL_MAX_ALIASES: '0',
         MAESTRO_GRAPHQL_MAX_COST: '50000',
+        MAESTRO_EMBEDDINGS_URL: 'http://127.0.0.1:9998/v1',
+        MAESTRO_EMBEDDINGS_MODEL: 'embed-small',
+        MAESTRO_EMBEDDINGS_API_KEY: 'sk-embed',
       },
       '/srv/maestro',
     );
@@ -69,6 +95,7 @@ describe('loadConfig', () => {
       gatewayMaxMessageBytes: 65_536,
       openai: { baseUrl: 'http://127.0.0.1:9999/v1', apiKey: 'sk-test', models: { hard: 'big' } },
       graphqlLimits: { maxTokens: 5000, maxDepth: 20, maxAliases: 0, maxCost: 50000 },
+      embeddings: { baseUrl: 'http://127.0.0.1:9998/v1', model: 'embed-small', apiKey: 'sk-embed' },
     });
   });
 
@@ -125,6 +152,32 @@ describe('loadConfig', () => {
       'got "10kb"',
     ],
     [{ OPENAI_BASE_URL: 'ftp://x' }, 'OPENAI_BASE_URL', 'must use http:// or https://'],
+    [
+      { MAESTRO_EMBEDDINGS_URL: 'ftp://embed' },
+      'MAESTRO_EMBEDDINGS_URL',
+      'must use http:// or https://',
+    ],
+    [{ MAESTRO_EMBEDDINGS_URL: 'not a url' }, 'MAESTRO_EMBEDDINGS_URL', 'is not a valid URL'],
+    [
+      { MAESTRO_EMBEDDINGS_MODEL: 'text-embedding-3-small' },
+      'MAESTRO_EMBEDDINGS_MODEL',
+      'is set but MAESTRO_EMBEDDINGS_URL is not',
+    ],
+    [
+      { MAESTRO_EMBEDDINGS_API_KEY: 'sk-x' },
+      'MAESTRO_EMBEDDINGS_API_KEY',
+      'is set but MAESTRO_EMBEDDINGS_URL is not',
+    ],
+    [
+      { MAESTRO_EMBEDDINGS_URL: 'http://e/v1', MAESTRO_EMBEDDINGS_MODEL: 'two words' },
+      'MAESTRO_EMBEDDINGS_MODEL',
+      'without spaces, got "two words"',
+    ],
+    [
+      { MAESTRO_EMBEDDINGS_URL: 'http://e/v1', MAESTRO_EMBEDDINGS_MODEL: 'local-lexical-v1' },
+      'MAESTRO_EMBEDDINGS_MODEL',
+      'names the built-in local embedder',
+    ],
     [{ MAESTRO_GRAPHQL_MAX_DEPTH: '0' }, 'MAESTRO_GRAPHQL_MAX_DEPTH', 'from 1 to 1000, got "0"'],
     [{ MAESTRO_GRAPHQL_MAX_COST: '1e4' }, 'MAESTRO_GRAPHQL_MAX_COST', 'must be an integer'],
     [{ MAESTRO_GRAPHQL_MAX_TOKENS: '-1' }, 'MAESTRO_GRAPHQL_MAX_TOKENS', 'got "-1"'],
@@ -158,5 +211,7 @@ describe('loadConfig', () => {
   test('a bad URL is not echoed back, since it may carry a password', () => {
     const result = problem({ DATABASE_URL: 'postgres//user:hunter2@db', MAESTRO_SECRET: SECRET });
     expect(result.message).not.toContain('hunter2');
+    const embeddings = problem({ MAESTRO_EMBEDDINGS_URL: 'ftp://user:hunter2@embed' });
+    expect(embeddings.message).not.toContain('hunter2');
   });
 });

@@ -22,6 +22,8 @@ export interface Config {
   /** The largest frame the compatibility gateway accepts, in bytes (MAESTRO_GATEWAY_MAX_MESSAGE_BYTES). */
   readonly gatewayMaxMessageBytes: number;
   readonly openai: OpenAiConfig | undefined;
+  /** An OpenAI-compatible embeddings endpoint; undefined selects the built-in lexical embedder. */
+  readonly embeddings: EmbeddingsConfig | undefined;
   /** Directory holding the built dashboard (adapter-node output); undefined disables it. */
   readonly webDir: string | undefined;
   /** GraphQL limits set in the environment; the rest keep their defaults (docs/api.md, "Limits and cost"). */
@@ -51,6 +53,18 @@ export interface OpenAiConfig {
   readonly apiKey: string | undefined;
   readonly models: { readonly hard?: string; readonly standard?: string; readonly easy?: string };
 }
+
+export interface EmbeddingsConfig {
+  /** MAESTRO_EMBEDDINGS_URL: the API's base URL; Studio POSTs to `{baseUrl}/embeddings`. */
+  readonly baseUrl: string;
+  /** MAESTRO_EMBEDDINGS_MODEL (default text-embedding-3-small); must accept `dimensions: 384`. */
+  readonly model: string;
+  /** MAESTRO_EMBEDDINGS_API_KEY, sent as a bearer token; none when unset. */
+  readonly apiKey: string | undefined;
+}
+
+/** The embeddings model asked for when MAESTRO_EMBEDDINGS_URL is set and no model is named. */
+export const DEFAULT_EMBEDDINGS_MODEL = 'text-embedding-3-small';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -116,6 +130,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Config {
               easy: blankToUndefined(env.MAESTRO_MODEL_EASY),
             },
           },
+    embeddings: embeddings(env),
     webDir: blankToUndefined(env.MAESTRO_WEB_DIR),
     graphqlLimits: graphqlLimits(env),
     previousSecrets: previousSecrets(env),
@@ -143,6 +158,41 @@ function previousSecrets(env: Env): string[] {
     );
   }
   return secrets;
+}
+
+function embeddings(env: Env): EmbeddingsConfig | undefined {
+  const baseUrl = optionalUrl(env, 'MAESTRO_EMBEDDINGS_URL', ['http:', 'https:']);
+  const model = blankToUndefined(env.MAESTRO_EMBEDDINGS_MODEL);
+  const apiKey = blankToUndefined(env.MAESTRO_EMBEDDINGS_API_KEY);
+  if (baseUrl === undefined) {
+    // A model or key without an endpoint would be ignored without a word: refuse it instead.
+    if (model !== undefined) {
+      throw new ConfigError(
+        'MAESTRO_EMBEDDINGS_MODEL',
+        'is set but MAESTRO_EMBEDDINGS_URL is not (without it the built-in local embedder is used)',
+      );
+    }
+    if (apiKey !== undefined) {
+      throw new ConfigError(
+        'MAESTRO_EMBEDDINGS_API_KEY',
+        'is set but MAESTRO_EMBEDDINGS_URL is not (without it the built-in local embedder is used)',
+      );
+    }
+    return undefined;
+  }
+  if (model !== undefined && !/^[\x21-\x7e]{1,200}$/.test(model)) {
+    throw new ConfigError(
+      'MAESTRO_EMBEDDINGS_MODEL',
+      `must be a model name of 1-200 visible characters without spaces, got ${quote(model)}`,
+    );
+  }
+  if (model === 'local-lexical-v1') {
+    throw new ConfigError(
+      'MAESTRO_EMBEDDINGS_MODEL',
+      'names the built-in local embedder: unset MAESTRO_EMBEDDINGS_URL to use it',
+    );
+  }
+  return { baseUrl: baseUrl.replace(/\/+$/, ''), model: model ?? DEFAULT_EMBEDDINGS_MODEL, apiKey };
 }
 
 function graphqlLimits(env: Env): GraphQLLimitOverrides {

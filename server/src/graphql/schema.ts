@@ -13,6 +13,7 @@ import { ContextFileResolver, ProjectKnowledgeResolver } from './knowledge/knowl
 import { NodeResolver } from './node.resolver.js';
 import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
+import { ProposalResolver } from './plan/proposal.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { RunResolver, TaskRunsResolver } from './run/run.resolver.js';
 import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/session.resolver.js';
@@ -43,6 +44,7 @@ export const RESOLVERS = [
   ProjectResolver,
   PlanResolver,
   PlanConversationResolver,
+  ProposalResolver,
   PhaseResolver,
   TaskResolver,
   TaskCommentResolver,

@@ -10,6 +10,7 @@ import { FasterPublicId1795260000004 } from './1795260000004-faster-public-id.js
 import { Delivery1795260000005 } from './1795260000005-delivery.js';
 import { GitHosts1795260000006 } from './1795260000006-git-hosts.js';
 import { OpenRunsIndex1795260000007 } from './1795260000007-open-runs-index.js';
+import { KnowledgeSearch1795260000008 } from './1795260000008-knowledge-search.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Delivery1795260000005,
   GitHosts1795260000006,
   OpenRunsIndex1795260000007,
+  KnowledgeSearch1795260000008,
 ];

@@ -120,6 +120,15 @@ export enum KnowledgeArtifactType {
 /** Reusable code an agent should extend rather than rewrite, found by analysis. */
 @Entity('knowledge_artifact')
 @Index('knowledge_artifact_project_idx', ['projectId', 'type'])
+// Vectors of another model than the current embedder's, for the re-embed job.
+@Index('knowledge_artifact_model_idx', ['embeddingModel'])
+// HNSW (cosine) on `embedding`, GIN on `search_document`, and (project, lower(language)) and
+// (project, lower(framework)) for search's filters: TypeORM cannot describe them, so they live
+// in the migration (1795260000008-knowledge-search) alone.
+@Index('knowledge_artifact_embedding_idx', { synchronize: false })
+@Index('knowledge_artifact_search_idx', { synchronize: false })
+@Index('knowledge_artifact_language_idx', { synchronize: false })
+@Index('knowledge_artifact_framework_idx', { synchronize: false })
 export class KnowledgeArtifactEntity {
   @PrimaryColumn('uuid')
   id: string;
@@ -169,6 +178,13 @@ export class KnowledgeArtifactEntity {
   /** Which embedder produced `embedding` (e.g. `local-lexical-v1`). */
   @Column('text', { nullable: true })
   embeddingModel: string | null;
+
+  /**
+   * The full-text half of knowledge search: name, summary, language and framework, weighted,
+   * under the `simple` configuration. A trigger writes it; the application never does.
+   */
+  @Column({ type: 'tsvector', nullable: true, select: false, insert: false, update: false })
+  searchDocument?: string | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

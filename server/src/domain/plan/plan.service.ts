@@ -74,7 +74,12 @@ export class PlanService {
   }
 
   async create(projectId: string, input: PlanInput & { name: string }): Promise<PlanEntity> {
-    const plan = Object.assign(new PlanEntity(), {
+    const plan = this.newPlan(projectId, input);
+    return this.transactions.run((tx) => this.insertPlan(tx, plan));
+  }
+
+  private newPlan(projectId: string, input: PlanInput & { name: string }): PlanEntity {
+    return Object.assign(new PlanEntity(), {
       id: uuidv7(),
       projectId,
       name: requireName('name', input.name, 120),
@@ -90,16 +95,28 @@ export class PlanService {
       proposedPlan: null,
       statusChangedAt: new Date(),
     });
-    return this.transactions.run(async (tx) => {
-      const created = await this.plans.insert(tx.manager, plan);
-      await this.plans.createConversation(tx.manager, created.id, uuidv7());
-      await this.events.append(tx, projectId, 'PlanCreated', {
-        planId: toPublicId('Plan', created.id),
-        name: created.name,
-        status: created.status,
-      });
-      return created;
+  }
+
+  /** create() in the caller's transaction, keeping the proposal it came from. */
+  async createIn(
+    tx: Tx,
+    projectId: string,
+    input: PlanInput & { name: string; proposedPlan?: Record<string, unknown> | null },
+  ): Promise<PlanEntity> {
+    const plan = this.newPlan(projectId, input);
+    plan.proposedPlan = input.proposedPlan ?? null;
+    return this.insertPlan(tx, plan);
+  }
+
+  private async insertPlan(tx: Tx, plan: PlanEntity): Promise<PlanEntity> {
+    const created = await this.plans.insert(tx.manager, plan);
+    await this.plans.createConversation(tx.manager, created.id, uuidv7());
+    await this.events.append(tx, plan.projectId, 'PlanCreated', {
+      planId: toPublicId('Plan', created.id),
+      name: created.name,
+      status: created.status,
     });
+    return created;
   }
 
   async update(planId: string, input: PlanInput): Promise<PlanEntity> {
@@ -261,30 +278,37 @@ export class PlanService {
     planId: string,
     input: PhaseInput & { name: string; position?: number | undefined },
   ): Promise<PhaseEntity> {
-    return this.transactions.run(async (tx) => {
-      const plan = await this.lockEditable(tx, planId);
-      const siblings = await this.phases.ofPlans([plan.id], tx.manager);
-      const position =
-        input.position === undefined
-          ? undefined
-          : requireInteger('position', input.position, 0, 10_000);
-      const phase = Object.assign(new PhaseEntity(), {
-        id: uuidv7(),
-        planId: plan.id,
-        name: requireName('name', input.name, 120),
-        description: requireText('description', input.description ?? ''),
-        position: siblings.length,
-      });
-      const created = await this.phases.insert(tx.manager, phase);
-      await this.phases.renumber(tx.manager, insertItem(siblings, created, position));
-      await this.events.append(tx, plan.projectId, 'PhaseCreated', {
-        planId: toPublicId('Plan', plan.id),
-        phaseId: toPublicId('Phase', created.id),
-        name: created.name,
-        position: created.position,
-      });
-      return created;
+    return this.transactions.run((tx) => this.createPhaseIn(tx, planId, input));
+  }
+
+  /** createPhase() in the caller's transaction. */
+  async createPhaseIn(
+    tx: Tx,
+    planId: string,
+    input: PhaseInput & { name: string; position?: number | undefined },
+  ): Promise<PhaseEntity> {
+    const plan = await this.lockEditable(tx, planId);
+    const siblings = await this.phases.ofPlans([plan.id], tx.manager);
+    const position =
+      input.position === undefined
+        ? undefined
+        : requireInteger('position', input.position, 0, 10_000);
+    const phase = Object.assign(new PhaseEntity(), {
+      id: uuidv7(),
+      planId: plan.id,
+      name: requireName('name', input.name, 120),
+      description: requireText('description', input.description ?? ''),
+      position: siblings.length,
     });
+    const created = await this.phases.insert(tx.manager, phase);
+    await this.phases.renumber(tx.manager, insertItem(siblings, created, position));
+    await this.events.append(tx, plan.projectId, 'PhaseCreated', {
+      planId: toPublicId('Plan', plan.id),
+      phaseId: toPublicId('Phase', created.id),
+      name: created.name,
+      position: created.position,
+    });
+    return created;
   }
 
   async updatePhase(phaseId: string, input: PhaseInput): Promise<PhaseEntity> {

@@ -1,4 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { KnowledgeArtifactType } from '../../domain/knowledge/knowledge.entity.js';
+import { RRF_K } from '../../domain/knowledge/knowledge-search.js';
 import {
   ConnectionArgs,
   toConnection,
@@ -13,13 +15,53 @@ import {
   ContextFileVersionType,
   KnowledgeArtifactConnection,
   KnowledgeArtifactGraphType,
+  KnowledgeEmbedderType,
   KnowledgeFilterInput,
+  KnowledgeHitType,
   RepoContextType,
 } from './knowledge.type.js';
 
-/** What a project knows about itself, and who works on it. */
+/** What a project knows about itself, and who works on it; and searching that knowledge. */
 @Resolver(() => ProjectType)
 export class ProjectKnowledgeResolver {
+  @Query(() => [KnowledgeHitType], {
+    description: `Hybrid search of a project's knowledge artifacts, best first: the nearest vectors by cosine distance and the best full-text matches (each half ranks max(50, first × 5) candidates), fused by reciprocal rank fusion (k = ${RRF_K}). Filtered by type, language and framework (case-insensitive). query is 1-1000 characters, first 1-50. Needs read access to the project.`,
+  })
+  async knowledgeSearch(
+    @Arg('projectId', () => ID) projectId: string,
+    @Arg('query') query: string,
+    @Arg('type', () => [KnowledgeArtifactType], { nullable: true })
+    type: KnowledgeArtifactType[] | null,
+    @Arg('language', () => String, { nullable: true }) language: string | null,
+    @Arg('framework', () => String, { nullable: true }) framework: string | null,
+    @Arg('first', () => Int, { nullable: true, defaultValue: 10 }) first: number | null,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<KnowledgeHitType[]> {
+    const project = await ctx.access.project(projectId, 'workspace.read');
+    const hits = await ctx.services.knowledge.search(
+      project.id,
+      query,
+      {
+        types: type ?? undefined,
+        language: language ?? undefined,
+        framework: framework ?? undefined,
+      },
+      first ?? 10,
+    );
+    return hits.map((hit) => KnowledgeHitType.from(hit));
+  }
+
+  @Query(() => KnowledgeEmbedderType, {
+    description:
+      'The embedder behind knowledge vectors and knowledgeSearch: the built-in lexical one (local) or an OpenAI-compatible endpoint. Needs any sign-in.',
+  })
+  knowledgeEmbedder(@Ctx() ctx: GraphQLContext): KnowledgeEmbedderType {
+    // Anonymous callers never get here (authorization.ts). It is Studio-wide and the same for
+    // everyone signed in: it reveals nothing of any workspace.
+    ctx.access.public();
+    return KnowledgeEmbedderType.from(ctx.services.knowledge.embedder);
+  }
+
   @FieldResolver(() => RepoContextType, {
     nullable: true,
     description: 'Null until the repository is analysed.',

@@ -1,5 +1,8 @@
-import { Field, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toPublicId } from '../../domain/common/public-id.js';
+import type { Embedder } from '../../domain/knowledge/embedder.js';
+import type { KnowledgeHit } from '../../domain/knowledge/knowledge.service.js';
+import { RRF_K } from '../../domain/knowledge/knowledge-search.js';
 import {
   ContextFileKind,
   KnowledgeArtifactType,
@@ -172,4 +175,71 @@ export class KnowledgeFilterInput {
 
   @Field(() => String, { nullable: true, description: 'Case-insensitive.' })
   framework?: string | null;
+}
+
+@ObjectType('KnowledgeHit', {
+  description: `A knowledgeSearch result. score is reciprocal rank fusion: Σ 1/(${RRF_K} + rank) over the vector and full-text rankings the artifact appears in.`,
+})
+export class KnowledgeHitType {
+  @Field(() => KnowledgeArtifactGraphType)
+  artifact: KnowledgeArtifactGraphType;
+
+  @Field(() => Float, { description: 'The fused score; higher is better.' })
+  score: number;
+
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "1-based rank among the nearest vectors by cosine distance (the current embedder's); null when not among them.",
+  })
+  vectorRank: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: '1-based rank by full-text relevance (ts_rank); null when no query word matched.',
+  })
+  textRank: number | null;
+
+  static from(hit: KnowledgeHit): KnowledgeHitType {
+    return Object.assign(new KnowledgeHitType(), {
+      artifact: KnowledgeArtifactGraphType.from(hit.artifact),
+      score: hit.score,
+      vectorRank: hit.vectorRank,
+      textRank: hit.textRank,
+    });
+  }
+}
+
+@ObjectType('KnowledgeEmbedder', {
+  description: 'What embeds knowledge artifacts and search queries on this Studio.',
+})
+export class KnowledgeEmbedderType {
+  @Field({
+    description:
+      'The label stored with each vector (KnowledgeArtifact.embeddingModel), e.g. local-lexical-v1.',
+  })
+  model: string;
+
+  @Field(() => Int)
+  dimensions: number;
+
+  @Field({
+    description:
+      'True for the built-in lexical embedder: it matches words and identifier parts, not meaning. False for an OpenAI-compatible embeddings endpoint.',
+  })
+  local: boolean;
+
+  @Field()
+  description: string;
+
+  static from(embedder: Embedder): KnowledgeEmbedderType {
+    return Object.assign(new KnowledgeEmbedderType(), {
+      model: embedder.model,
+      dimensions: embedder.dimensions,
+      local: embedder.local,
+      description: embedder.local
+        ? 'Built-in local lexical embedder: feature hashing of words, word pairs and character 3-grams (not semantic).'
+        : `An OpenAI-compatible embeddings endpoint (model ${embedder.model}, ${embedder.dimensions} dimensions).`,
+    });
+  }
 }

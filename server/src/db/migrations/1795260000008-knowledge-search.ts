@@ -1,0 +1,101 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * The approximate nearest-neighbour index of knowledge search's vector half: HNSW over the
+ * embeddings as half-precision vectors (cosine distance), which halves the index (130 MB for
+ * 100,000 artifacts) at no measurable cost in recall; the search re-sorts its candidates by
+ * the full-precision distance. m = 32 and ef_construction = 200 rather than pgvector's 16 and
+ * 64: the lexical embedder's vectors are hard for HNSW (short queries, distances that differ
+ * little), and bench/knowledge measured recall@10 at 100,000 artifacts of 0.86 with
+ * m = 16, ef_construction = 200 and 0.965 with m = 32, both at hnsw.ef_search = 200.
+ * bench/knowledge rebuilds it with this statement after a bulk load.
+ */
+export const KNOWLEDGE_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embedding_idx" ON "knowledge_artifact" USING hnsw (("embedding"::halfvec(384)) halfvec_cosine_ops) WITH (m = 32, ef_construction = 200)`;
+
+/**
+ * Hybrid knowledge search (docs/knowledge.md):
+ *
+ * - `search_document`, the full-text half's tsvector, kept by a trigger (not a generated column,
+ *   which TypeORM would track in a metadata table of its own): the name (weight A, with its
+ *   camelCase parts, so `parseProposal` is found by `parse` and `proposal`), the summary (B,
+ *   likewise), language and framework (C), under the `simple` configuration so identifiers
+ *   are neither stemmed nor dropped as stop words; a GIN index on it;
+ * - an HNSW index on `embedding` for the vector half (KNOWLEDGE_EMBEDDING_INDEX);
+ * - embeddings stored out of line (toast_tuple_target = 1024; a vector is 1.5 kB, and the
+ *   type's storage is already EXTERNAL): rows shrink to a few hundred bytes, so the full-text
+ *   half and filtered reads touch a third of the pages, while the HNSW walk reads vectors
+ *   from the index, not the table;
+ * - a btree index on `embedding_model`, so the re-embed job finds vectors of another model
+ *   without reading the table;
+ * - indexes on a project's lower-cased language and framework (the filters' own expressions):
+ *   a selective filter (a language few artifacts use) is then read through them and sorted
+ *   exactly, rather than by a scan of the whole table, and the planner has statistics to
+ *   choose between that and the HNSW walk.
+ */
+export class KnowledgeSearch1795260000008 implements MigrationInterface {
+  name = 'KnowledgeSearch1795260000008';
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE "knowledge_artifact" ADD "search_document" tsvector`);
+    await queryRunner.query(`ALTER TABLE "knowledge_artifact" SET (toast_tuple_target = 1024)`);
+    // The words of camelCase and PascalCase identifiers in a text, split: parseProposal →
+    // "parse Proposal", HTTPServer → "HTTP Server". Words without a case change give nothing.
+    await queryRunner.query(`
+      CREATE FUNCTION "knowledge_identifier_parts"(value text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT coalesce(string_agg(
+                 regexp_replace(
+                   regexp_replace(m[1], '([[:lower:][:digit:]])([[:upper:]])', '\\1 \\2', 'g'),
+                   '([[:upper:]])([[:upper:]][[:lower:]])', '\\1 \\2', 'g'),
+                 ' '), '')
+          FROM regexp_matches(coalesce(value, ''),
+                 '([[:alnum:]]*(?:[[:lower:][:digit:]][[:upper:]]|[[:upper:]][[:upper:]][[:lower:]])[[:alnum:]]*)',
+                 'g') AS m
+      $$`);
+    await queryRunner.query(`
+      CREATE FUNCTION "knowledge_artifact_search_document"() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+          NEW.search_document :=
+            setweight(to_tsvector('simple', NEW.name || ' ' || knowledge_identifier_parts(NEW.name)), 'A') ||
+            setweight(to_tsvector('simple', NEW.summary || ' ' || knowledge_identifier_parts(NEW.summary)), 'B') ||
+            setweight(to_tsvector('simple', concat_ws(' ', NEW.language, NEW.framework)), 'C');
+          RETURN NEW;
+        END
+      $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER "knowledge_artifact_search_document"
+        BEFORE INSERT OR UPDATE OF name, summary, language, framework ON "knowledge_artifact"
+        FOR EACH ROW EXECUTE FUNCTION "knowledge_artifact_search_document"()`);
+    // Rows written before this migration get their document (the trigger fires on the update).
+    await queryRunner.query(`UPDATE "knowledge_artifact" SET name = name`);
+    await queryRunner.query(
+      `CREATE INDEX "knowledge_artifact_search_idx" ON "knowledge_artifact" USING gin ("search_document")`,
+    );
+    await queryRunner.query(KNOWLEDGE_EMBEDDING_INDEX);
+    await queryRunner.query(
+      `CREATE INDEX "knowledge_artifact_model_idx" ON "knowledge_artifact" ("embedding_model")`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "knowledge_artifact_language_idx" ON "knowledge_artifact" ("project_id", lower("language"))`,
+    );
+    await queryRunner.query(
+      `CREATE INDEX "knowledge_artifact_framework_idx" ON "knowledge_artifact" ("project_id", lower("framework"))`,
+    );
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX "public"."knowledge_artifact_framework_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."knowledge_artifact_language_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."knowledge_artifact_model_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."knowledge_artifact_embedding_idx"`);
+    await queryRunner.query(`DROP INDEX "public"."knowledge_artifact_search_idx"`);
+    await queryRunner.query(
+      `DROP TRIGGER "knowledge_artifact_search_document" ON "knowledge_artifact"`,
+    );
+    await queryRunner.query(`DROP FUNCTION "knowledge_artifact_search_document"()`);
+    await queryRunner.query(`DROP FUNCTION "knowledge_identifier_parts"(text)`);
+    await queryRunner.query(`ALTER TABLE "knowledge_artifact" RESET (toast_tuple_target)`);
+    await queryRunner.query(`ALTER TABLE "knowledge_artifact" DROP COLUMN "search_document"`);
+  }
+}
