@@ -151,13 +151,17 @@ export class TermStatistics {
   }
 
   private async load(): Promise<ReadonlyMap<string, number>> {
-    const rows = await this.dataSource.query<Array<{ term: string; share: number }>>(
-      `SELECT u.term, u.share
+    // Statistics only sharpen the query: without them (an error reading pg_stats) every word
+    // selects, which is correct, only slower.
+    const rows = await this.dataSource
+      .query<Array<{ term: string; share: number }>>(
+        `SELECT u.term, u.share
          FROM pg_stats s,
               unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS u(term, share)
         WHERE s.schemaname = current_schema() AND s.tablename = 'knowledge_artifact'
           AND s.attname = 'search_document' AND u.term IS NOT NULL`,
-    );
+      )
+      .catch(() => []);
     return new Map(rows.map((row) => [row.term, Number(row.share)]));
   }
 }
@@ -171,14 +175,24 @@ const HALF = `halfvec(${EMBEDDING_DIMENSIONS})`;
  * (knowledge_artifact_embedding_idx, on the half-precision embedding) unless the planner finds
  * the filters more selective; `distance` is the full-precision one the halves are ranked by.
  */
-function nearestSql(params: Params, query: HybridQuery, vector: readonly number[], limit: string) {
+function nearestSql(
+  params: Params,
+  query: HybridQuery,
+  vector: readonly number[],
+  limit: string,
+  exact = false,
+) {
   const literal = params.add(vectorLiteral(vector));
+  // the exact scan (ground truth) orders by the full-precision distance itself
+  const order = exact
+    ? `k.embedding <=> ${literal}::vector`
+    : `k.embedding::${HALF} <=> ${literal}::${HALF}`;
   return `SELECT k.id, k.embedding <=> ${literal}::vector AS distance
             FROM knowledge_artifact k
            WHERE k.project_id = ${params.add(query.projectId)}
              AND k.embedding_model = ${params.add(query.model)}
              AND k.embedding IS NOT NULL${filterSql(params, query.filter)}
-           ORDER BY k.embedding::${HALF} <=> ${literal}::${HALF}
+           ORDER BY ${order}
            LIMIT ${limit}`;
 }
 
@@ -265,7 +279,7 @@ export class HybridSearch {
   ): Promise<Array<{ id: string; distance: number }>> {
     if (!query.vector || isZeroVector(query.vector)) return [];
     const params = new Params();
-    const sql = nearestSql(params, query, query.vector, params.add(limit));
+    const sql = nearestSql(params, query, query.vector, params.add(limit), exact);
     const rows = await this.withSettings(limit, exact, (manager) =>
       manager.query<Array<{ id: string; distance: number }>>(sql, params.values),
     );
