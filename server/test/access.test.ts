@@ -204,6 +204,10 @@ describe('the authorization matrix', () => {
       action: 'plan.write',
       input: () => ({ projectId: f.projectId, name: 'P' }),
     },
+    createPlanFromProposal: {
+      action: 'plan.write',
+      input: () => ({ projectId: f.projectId, proposal: '# P\n## Ph\n- T\n' }),
+    },
     updatePlan: { action: 'plan.write', input: () => ({ planId: f.planId, name: 'Plan' }) },
     deletePlan: { action: 'plan.write', input: async () => ({ planId: await fresh.plan() }) },
     setPlanStatus: {
