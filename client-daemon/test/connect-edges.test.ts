@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -8,6 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { expectEventually } from '../../server/test/support/expect-eventually.js';
 import { bareRepository } from '../../server/test/support/git-daemon.js';
 import { MemberRole } from '../../server/src/domain/access/permissions.js';
+import { parsePublicIdOf } from '../../server/src/domain/common/public-id.js';
+import { KnowledgeArtifactType } from '../../server/src/domain/knowledge/knowledge.entity.js';
 import { accessTokenFor, addMember } from '../../server/test/support/members.js';
 import { ok } from '../../server/test/support/mutations.js';
 import { planWithTasks } from '../../server/test/support/plans.js';
@@ -199,6 +201,75 @@ describe('maestro connect, disconnect and task: bad input, refusals, manual work
     );
     const [again] = await runs({ taskId: plan.taskIds[0], purpose: ['EXECUTION'] });
     expect(again).toMatchObject({ status: 'PAUSED', attempt: 1 });
+    await ok(
+      server,
+      'setPlanStatus',
+      { planId: plan.planId, status: 'CANCELLED' },
+      'plan { status }',
+    );
+    expect(await daemon.stop()).toBe(0);
+  }, 60_000);
+
+  test("an EXECUTION prompt lists the project's knowledge nearest the task: reuse before writing", async () => {
+    await server.studio.services.knowledge.upsertArtifacts(
+      parsePublicIdOf('Project', projectId) as string,
+      [
+        {
+          type: KnowledgeArtifactType.HELPER,
+          name: 'formatCurrency',
+          language: 'TypeScript',
+          summary: 'Formats an amount of money with its currency symbol.',
+          fileRefs: [{ path: 'src/money/format.ts', startLine: 3, endLine: 9 }],
+        },
+        {
+          type: KnowledgeArtifactType.COMPONENT,
+          name: 'WeatherWidget',
+          language: 'TypeScript',
+          framework: 'Svelte',
+          summary: 'Renders a weather forecast by city.',
+          fileRefs: [{ path: 'web/Weather.svelte' }],
+        },
+      ],
+    );
+    const plan = await planWithTasks(server, projectId, 1);
+    await ok(
+      server,
+      'updateTask',
+      {
+        taskId: plan.taskIds[0],
+        title: 'Show cart prices formatted as currency',
+        description: 'Every price on the cart page shows its currency symbol.',
+      },
+      'task { id }',
+    );
+    const log = path.join(root, 'reuse-argv.jsonl');
+    const daemon = connect(
+      'reuser',
+      ['--provider', 'claude', '--name', 'reuser'],
+      daemonEnv(home, { STAND_IN_LOG: log }),
+      clone,
+    );
+    await ok(server, 'setPlanStatus', { planId: plan.planId, status: 'ACTIVE' }, 'plan { status }');
+    const prompts = async () =>
+      (await readFile(log, 'utf8').catch(() => ''))
+        .split('\n')
+        .filter(Boolean)
+        .flatMap((line) => JSON.parse(line) as string[])
+        .filter((arg) => arg.includes('# Task: Show cart prices'));
+    await expectEventually(async () => expect(await prompts()).toHaveLength(1), {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    const [prompt = ''] = await prompts();
+    const reuse = prompt.slice(prompt.indexOf('# Reuse before writing'));
+    expect(reuse).toContain(
+      '- helper formatCurrency (TypeScript) in src/money/format.ts:3-9: Formats an amount of money with its currency symbol.',
+    );
+    // the local embedder's vectors alone do not put unrelated code in the prompt
+    expect(reuse).not.toContain('WeatherWidget');
+    // the section comes before the house rules, and only once
+    expect(prompt.indexOf('# Reuse before writing')).toBeLessThan(prompt.indexOf('# How to work'));
+    expect(prompt.split('# Reuse before writing')).toHaveLength(2);
     await ok(
       server,
       'setPlanStatus',

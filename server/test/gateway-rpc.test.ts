@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import PusherModule from 'pusher-js';
+import { parsePublicIdOf } from '../src/domain/common/public-id.js';
+import { KnowledgeArtifactType } from '../src/domain/knowledge/knowledge.entity.js';
 import { expectEventually } from './support/expect-eventually.js';
 import { ok } from './support/mutations.js';
 import { planWithTasks } from './support/plans.js';
@@ -114,6 +116,8 @@ const AUDITS = {
   'R-11':
     'MUST team.allocate notifies team.spawn on the project channel; the team channel back-fills it',
   'R-12': 'SHOULD a worker registers into its team through the team channel',
+  'R-13':
+    "MUST knowledge.search answers the channel's project's hybrid search, filtered; bad params are named",
 } as const;
 type AuditId = keyof typeof AUDITS;
 const covered = new Set<AuditId>();
@@ -430,6 +434,69 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
       false,
     )) as RpcReply;
     expect(again.error?.code).toBeLessThanOrEqual(-32000);
+  });
+
+  test(audits('R-13'), async () => {
+    const project = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway-knowledge',
+    });
+    const other = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway-knowledge-other',
+    });
+    const knowledge = server.studio.services.knowledge;
+    await knowledge.upsertArtifacts(parsePublicIdOf('Project', project.id) as string, [
+      {
+        type: KnowledgeArtifactType.HELPER,
+        name: 'retryWithBackoff',
+        language: 'TypeScript',
+        summary: 'Retries a call with exponential backoff.',
+        fileRefs: [{ path: 'src/retry.ts' }],
+      },
+      {
+        type: KnowledgeArtifactType.FUNCTION,
+        name: 'retry_with_backoff',
+        language: 'Python',
+        summary: 'Retries a call with exponential backoff.',
+      },
+    ]);
+    await knowledge.upsertArtifacts(parsePublicIdOf('Project', other.id) as string, [
+      {
+        type: KnowledgeArtifactType.HELPER,
+        name: 'retryElsewhere',
+        language: 'TypeScript',
+        summary: 'Retries a call with backoff in another project.',
+      },
+    ]);
+    const daemon = await connect(server.owner.accessToken);
+    await daemon.subscribe(`private-project.${project.id}`);
+
+    const { hits } = (await daemon.result('knowledge.search', { query: 'retry backoff' })) as {
+      hits: Array<{ score: number; artifact: { name: string; fileRefs: unknown[] } }>;
+    };
+    expect(hits.map((hit) => hit.artifact.name).sort()).toEqual([
+      'retryWithBackoff',
+      'retry_with_backoff',
+    ]);
+    expect(hits[0]?.score).toBeGreaterThan(0);
+    const filtered = (await daemon.result('knowledge.search', {
+      query: 'retry backoff',
+      language: 'python',
+      type: ['FUNCTION'],
+      first: 5,
+    })) as { hits: Array<{ artifact: { name: string } }> };
+    expect(filtered.hits.map((hit) => hit.artifact.name)).toEqual(['retry_with_backoff']);
+
+    expect((await daemon.call('knowledge.search', {})).error).toMatchObject({ code: -32602 });
+    expect((await daemon.call('knowledge.search', { query: 'x', page: 2 })).error).toMatchObject({
+      code: -32602,
+    });
+    expect(
+      (await daemon.call('knowledge.search', { query: 'x', type: ['SPELL'] })).error,
+    ).toMatchObject({ code: -32602 });
+    const tooMany = (await daemon.call('knowledge.search', { query: 'retry', first: 500 })).error;
+    expect(tooMany?.message).toContain('first');
   });
 
   test('every audit in the table has a test', () => {

@@ -15,6 +15,61 @@ function field(instructions: Record<string, unknown>, key: string, fallback = ''
   return typeof value === 'string' || typeof value === 'number' ? String(value) : fallback;
 }
 
+/** Existing code the knowledge search found near the task (DaemonKnowledgeHints). */
+export interface PromptArtifact {
+  readonly type: string;
+  readonly name: string;
+  readonly language?: string | null;
+  readonly framework?: string | null;
+  readonly summary: string;
+  readonly fileRefs: ReadonlyArray<Record<string, unknown>>;
+}
+
+/** A knowledge hit's summary is cut to this many characters in the prompt. */
+const ARTIFACT_SUMMARY_CHARS = 300;
+
+/** Where an artifact lives: `path:start-end` for each file reference that names a path. */
+function placesOf(artifact: PromptArtifact): string {
+  const places = artifact.fileRefs.flatMap((ref) => {
+    if (typeof ref.path !== 'string' || ref.path === '') return [];
+    const start = typeof ref.startLine === 'number' ? ref.startLine : undefined;
+    const end = typeof ref.endLine === 'number' ? ref.endLine : undefined;
+    if (start === undefined) return [ref.path];
+    return [`${ref.path}:${start}${end !== undefined && end !== start ? `-${end}` : ''}`];
+  });
+  return places.join(', ');
+}
+
+/**
+ * "Reuse before writing": the artifacts of the project's knowledge that match the task best,
+ * each as one line — what it is, where it lives, what it does.
+ */
+export function reuseSection(artifacts: readonly PromptArtifact[]): string[] {
+  if (artifacts.length === 0) return [];
+  return [
+    '',
+    '# Reuse before writing',
+    '',
+    "Maestro's knowledge search found existing code in this repository that may already do part",
+    'of the task. Read it first; call or extend it rather than writing the same thing again.',
+    '',
+    ...artifacts.map((artifact) => {
+      const stack = [artifact.language, artifact.framework].filter(Boolean).join(', ');
+      const where = placesOf(artifact);
+      let summary = artifact.summary.trim().replace(/\s+/g, ' ');
+      if (summary.length > ARTIFACT_SUMMARY_CHARS) {
+        summary = `${summary.slice(0, ARTIFACT_SUMMARY_CHARS - 1)}…`;
+      }
+      return (
+        `- ${artifact.type.toLowerCase()} ${artifact.name}` +
+        (stack ? ` (${stack})` : '') +
+        (where ? ` in ${where}` : '') +
+        (summary ? `: ${summary}` : '')
+      );
+    }),
+  ];
+}
+
 /** Diffs longer than this are cut (the reviewer is told so). */
 const DIFF_CHARS = 120_000;
 
@@ -48,7 +103,11 @@ function planLine(run: DaemonRun): string[] {
  */
 export function executionPrompt(
   run: DaemonRun,
-  context: { comments: readonly PromptComment[]; conflicts: readonly string[] },
+  context: {
+    comments: readonly PromptComment[];
+    conflicts: readonly string[];
+    knowledge?: readonly PromptArtifact[];
+  },
 ): string {
   const instructions = run.instructions ?? {};
   const lines: string[] = [
@@ -97,6 +156,7 @@ export function executionPrompt(
       ),
     );
   }
+  lines.push(...reuseSection(context.knowledge ?? []));
   lines.push(
     '',
     '# How to work',

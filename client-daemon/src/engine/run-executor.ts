@@ -6,6 +6,7 @@ import type { TaskWorktree, Worktrees } from '../git/worktrees.js';
 import {
   DaemonCompleteRunDocument,
   DaemonFailRunDocument,
+  DaemonKnowledgeHintsDocument,
   DaemonPauseRunDocument,
   DaemonTaskCommentsDocument,
   type CompleteRunInput,
@@ -20,6 +21,7 @@ import {
   reviewPrompt,
   textPrompt,
   type DaemonRun,
+  type PromptArtifact,
   type PromptComment,
 } from './prompts.js';
 import { RunReporter, type Lease } from './run-reporter.js';
@@ -90,6 +92,10 @@ class RateLimited extends Error {
 class Interrupted extends Error {}
 
 const SUMMARY_CHARS = 8_000;
+/** How many knowledge artifacts an EXECUTION prompt lists ("Reuse before writing"). */
+const KNOWLEDGE_HINTS = 5;
+/** knowledgeSearch takes queries of at most 1,000 characters. */
+const KNOWLEDGE_QUERY_CHARS = 1000;
 
 /**
  * Does one claimed run and reports it under its lease: the deterministic runs with git
@@ -307,6 +313,8 @@ export class RunExecutor {
   ): Promise<Work> {
     const git = run.git as NonNullable<DaemonRun['git']>;
     const task = run.task as NonNullable<DaemonRun['task']>;
+    // looked up while the worktree is made, so it adds nothing to the wait for the provider
+    const knowledge = this.knowledgeFor(run.project.id, task);
     const worktree = await this.options.worktrees.prepare(run.project.id, task.id, {
       remoteUrl: git.remoteUrl,
       task: branch,
@@ -319,7 +327,7 @@ export class RunExecutor {
     const conflicts =
       run.instructions?.kind === 'RESOLVE_CONFLICT' ? await this.mergeEpic(worktree, epic) : [];
     const comments = task.revisionCount > 0 || run.instructions ? await this.comments(task.id) : [];
-    const prompt = executionPrompt(run, { comments, conflicts });
+    const prompt = executionPrompt(run, { comments, conflicts, knowledge: await knowledge });
     const provider = this.options.providerFor(run, 'work');
     const result = await this.provide(run, 'work', prompt, worktree.dir, reporter, signal);
     if (conflicts.length > 0) await this.concludeMerge(worktree, epic, conflicts);
@@ -456,6 +464,33 @@ export class RunExecutor {
       return await body(dir);
     } finally {
       await this.options.worktrees.dropScratch(run.project.id, dir);
+    }
+  }
+
+  /**
+   * The project's knowledge artifacts nearest the task (its title and description), for the
+   * prompt's "Reuse before writing". A failed search costs the prompt that section, not the run.
+   */
+  private async knowledgeFor(
+    projectId: string,
+    task: { title: string; description: string },
+  ): Promise<PromptArtifact[]> {
+    const query = `${task.title}\n${task.description}`.trim().slice(0, KNOWLEDGE_QUERY_CHARS);
+    try {
+      const { knowledgeSearch, knowledgeEmbedder } = await this.options.calls.request(
+        DaemonKnowledgeHintsDocument,
+        { projectId, query, first: KNOWLEDGE_HINTS },
+      );
+      // The local embedder matches words, not meaning: a hit only its vectors found shares no
+      // word with the task, so it is noise in a prompt. An embeddings model's nearest are kept.
+      return knowledgeSearch
+        .filter((hit) => !knowledgeEmbedder.local || hit.textRank !== null)
+        .map((hit) => hit.artifact);
+    } catch (error) {
+      this.options.log.warn('could not search the project knowledge', {
+        error: messageOf(error),
+      });
+      return [];
     }
   }
 

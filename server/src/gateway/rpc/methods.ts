@@ -6,6 +6,7 @@ import {
   GatewayAuthRedeemDocument,
   GatewayAuthRefreshDocument,
   GatewayEventsSinceDocument,
+  GatewayKnowledgeSearchDocument,
   GatewayMeDocument,
   GatewayProjectLookupDocument,
   GatewayRunClaimDocument,
@@ -324,6 +325,22 @@ export const METHODS: Readonly<Record<string, Method>> = {
       blockers: (await op(deps, call, GatewayTaskBlockersDocument, { taskId: p.taskId as string }))
         .taskBlockers,
     }),
+  },
+  'knowledge.search': {
+    params: ['query', 'type', 'language', 'framework', 'first'],
+    required: ['query'],
+    run: async (p, call, deps) => {
+      const projectId = channelProject(call, 'knowledge.search');
+      const { knowledgeSearch } = await op(deps, call, GatewayKnowledgeSearchDocument, {
+        projectId,
+        query: p.query as string,
+        type: p.type as never,
+        language: p.language as string | undefined,
+        framework: p.framework as string | undefined,
+        first: p.first as number | undefined,
+      });
+      return { hits: knowledgeSearch };
+    },
   },
   'me.skills.set': {
     params: ['skills'],

@@ -1,0 +1,60 @@
+import { describe, expect, test } from '@jest/globals';
+import { reuseSection, type PromptArtifact } from './prompts.js';
+
+const artifact = (over: Partial<PromptArtifact>): PromptArtifact => ({
+  type: 'FUNCTION',
+  name: 'parseProposal',
+  language: 'TypeScript',
+  framework: null,
+  summary: 'Turns JSON into phases.',
+  fileRefs: [],
+  ...over,
+});
+
+describe('reuseSection: existing code for the prompt, one line each', () => {
+  test('no artifacts: no section at all', () => {
+    expect(reuseSection([])).toEqual([]);
+  });
+
+  test.each<[string, Partial<PromptArtifact>, string]>([
+    ['plain', {}, '- function parseProposal (TypeScript): Turns JSON into phases.'],
+    [
+      'a framework and a line range',
+      {
+        type: 'COMPONENT',
+        name: 'Card',
+        framework: 'Svelte',
+        fileRefs: [{ path: 'web/Card.svelte', startLine: 4, endLine: 20 }],
+      },
+      '- component Card (TypeScript, Svelte) in web/Card.svelte:4-20: Turns JSON into phases.',
+    ],
+    [
+      'one line, several places, refs without a path skipped',
+      {
+        fileRefs: [{ path: 'a.ts', startLine: 7, endLine: 7 }, { path: 'b.ts' }, { line: 3 }],
+      },
+      '- function parseProposal (TypeScript) in a.ts:7, b.ts: Turns JSON into phases.',
+    ],
+    [
+      'no language, no summary',
+      { language: null, summary: '  ' },
+      '- function parseProposal',
+    ],
+    [
+      'whitespace in the summary folded',
+      { summary: 'Turns\n  JSON\tinto phases.' },
+      '- function parseProposal (TypeScript): Turns JSON into phases.',
+    ],
+  ])('%s', (_name, over, line) => {
+    const section = reuseSection([artifact(over)]);
+    expect(section.slice(0, 2)).toEqual(['', '# Reuse before writing']);
+    expect(section.at(-1)).toBe(line);
+  });
+
+  test('a long summary is cut to 300 characters with an ellipsis', () => {
+    const [line = ''] = reuseSection([artifact({ summary: 'x'.repeat(1000) })]).slice(-1);
+    const summary = line.slice(line.indexOf(': ') + 2);
+    expect(summary).toHaveLength(300);
+    expect(summary.endsWith('…')).toBe(true);
+  });
+});
