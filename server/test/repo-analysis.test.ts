@@ -251,14 +251,24 @@ describe('repository analysis: startRepoAnalysis and postRepoAnalysis', () => {
     const changed = await post(
       runId,
       leaseVersion,
-      findings({ codebase: '# Codebase\n\nv2\n', artifacts: findings().artifacts.slice(0, 1) }),
+      findings({
+        codebase: '# Codebase\n\nv2\n',
+        artifacts: [
+          {
+            ...findings().artifacts[0],
+            summary: 'Moved.',
+            files: [{ path: 'web/src/PriceTag.tsx', startLine: 9 }],
+          },
+        ],
+      }),
     );
     expect(changed).toMatchObject({
       userErrors: [],
       contextFilesChanged: 1,
       contextFilesUnchanged: 2,
       artifactsCreated: 0,
-      artifactsUnchanged: 1,
+      artifactsUpdated: 1,
+      artifactsUnchanged: 0,
       artifactsRemoved: 1,
     });
     const now = (await knowledge()).project;
