@@ -12,6 +12,7 @@ import { EventLog } from './domain/events/event-log.service.js';
 import { EventRepository } from './domain/events/event.repository.js';
 import { createEmbedder } from './domain/knowledge/embedder.js';
 import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
+import { RepoAnalysisService } from './domain/knowledge/repo-analysis.service.js';
 import type { OpenAICompatibleOptions } from './domain/knowledge/openai-embedder.js';
 import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
 import { PlanLocks } from './domain/plan/plan-locks.js';
@@ -80,6 +81,7 @@ export interface Services {
   readonly sessions: SessionService;
   readonly runs: RunService;
   readonly knowledge: KnowledgeService;
+  readonly repoAnalysis: RepoAnalysisService;
   readonly audit: AuditService;
   readonly transactions: Transactions;
 }
@@ -249,6 +251,14 @@ export function createServices(deps: {
     sessions: new SessionService(dataSource),
     runs,
     knowledge,
+    repoAnalysis: new RepoAnalysisService(
+      dataSource,
+      transactions,
+      events,
+      dispatcher,
+      queue,
+      knowledge,
+    ),
     audit,
     transactions,
     comments,

@@ -362,6 +362,21 @@ describe('the authorization matrix', () => {
         directive: '{"title": "Split the parser"}',
       }),
     },
+    startRepoAnalysis: {
+      action: 'project.analyze',
+      input: async () => ({ projectId: await fresh.project() }),
+    },
+    postRepoAnalysis: {
+      action: 'agent.run',
+      // an EXECUTION run: refused as input (runId) once authorized, so nothing is written
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        repoContext: { techStack: [], architectureSummary: '', directoryMap: [] },
+        contextFiles: [],
+        artifacts: [],
+      }),
+    },
     approveTask: { action: 'task.review', input: () => ({ taskId: f.taskId, reason: 'fine' }) },
     rejectTask: { action: 'task.review', input: () => ({ taskId: f.taskId, reason: 'not yet' }) },
     retryRun: {

@@ -165,6 +165,17 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       field: 'runId',
       input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, directive: '{"title": "x"}' }),
     },
+    startRepoAnalysis: { field: 'projectId', input: () => ({ projectId: UNKNOWN.project }) },
+    postRepoAnalysis: {
+      field: 'runId',
+      input: () => ({
+        runId: UNKNOWN.run,
+        leaseVersion: 1,
+        repoContext: { techStack: [], architectureSummary: '', directoryMap: [] },
+        contextFiles: [],
+        artifacts: [],
+      }),
+    },
     approveTask: { field: 'taskId', input: () => ({ taskId: UNKNOWN.task, reason: 'fine' }) },
     rejectTask: { field: 'taskId', input: () => ({ taskId: UNKNOWN.task, reason: 'no' }) },
     retryRun: { field: 'runId', input: () => ({ runId: UNKNOWN.run }) },

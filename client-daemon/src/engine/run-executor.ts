@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { performRepoAnalysis } from '../analysis/analysis-run.js';
 import { bootstrapEpic, cleanupBranches, mergeTask, releaseEpic } from '../git/deterministic.js';
 import type { Git } from '../git/git.js';
 import type { TaskWorktree, Worktrees } from '../git/worktrees.js';
@@ -290,6 +291,17 @@ export class RunExecutor {
             summary: `Deleted ${outcome.deleted.length} branches${outcome.kept.length ? `; kept ${outcome.kept.join(', ')}` : ''}; removed ${local.removed.length} worktrees`,
           };
         });
+      case 'REPO_ANALYSIS':
+        return this.inScratch(run, git.baseBranch, (dir) =>
+          performRepoAnalysis({
+            dir,
+            git: this.options.git,
+            calls: this.options.calls,
+            lease: reporter.lease,
+            say,
+            signal,
+          }),
+        );
       case 'EXECUTION':
         return this.execute(run, needTask(), needEpic(), reporter, signal, log);
       case 'REVIEW':

@@ -10,6 +10,7 @@ import { requireAuthorization } from './authorization.js';
 import { DispatchResolver } from './dispatch/dispatch.resolver.js';
 import { EventResolver } from './events/event.resolver.js';
 import { ContextFileResolver, ProjectKnowledgeResolver } from './knowledge/knowledge.resolver.js';
+import { RepoAnalysisResolver } from './knowledge/repo-analysis.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
@@ -56,6 +57,7 @@ export const RESOLVERS = [
   TaskRunsResolver,
   ProjectKnowledgeResolver,
   ContextFileResolver,
+  RepoAnalysisResolver,
 ] as const;
 
 /**

@@ -62,6 +62,8 @@ export const EVENT_TYPES = [
   'SessionTimedOut',
   'TeamAllocated',
   'ContextFileUpdated',
+  'RepoContextUpdated',
+  'KnowledgeArtifactsUpdated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

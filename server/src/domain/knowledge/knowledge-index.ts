@@ -43,7 +43,8 @@ function optionalText(field: string, value: string | null | undefined, max: numb
   return text === '' ? null : text;
 }
 
-function validated(input: ArtifactInput, index: number): Content {
+/** An artifact checked for upsert; BAD_USER_INPUT names the field (`artifacts.N.name`). */
+export function validateArtifact(input: ArtifactInput, index: number): Content {
   const field = (name: string) => `artifacts.${index}.${name}`;
   if (!Object.values(KnowledgeArtifactType).includes(input.type)) {
     throw badInput(field('type'), `${field('type')} is not a knowledge artifact type`);
@@ -130,7 +131,7 @@ export class KnowledgeIndexer {
     if (inputs.length > MAX_ARTIFACTS_PER_CALL) {
       throw badInput('artifacts', `at most ${MAX_ARTIFACTS_PER_CALL} artifacts per call`);
     }
-    const contents = inputs.map((input, index) => validated(input, index));
+    const contents = inputs.map((input, index) => validateArtifact(input, index));
     // Embedding may call a remote endpoint: done before the transaction, never inside it.
     const vectors = await this.embedder.embed(contents.map((content) => artifactText(content)));
     const model = this.embedder.model;

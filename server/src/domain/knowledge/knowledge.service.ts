@@ -82,6 +82,19 @@ export class KnowledgeService {
     });
   }
 
+  /** The current version of a context file; 0 when there is none yet. */
+  async contextFileVersion(
+    projectId: string,
+    kind: ContextFileKind,
+    name: string,
+  ): Promise<number> {
+    const file = await this.manager.findOne(ProjectContextFileEntity, {
+      where: { projectId, kind, name: name.trim() },
+      select: { id: true, version: true },
+    });
+    return file?.version ?? 0;
+  }
+
   /**
    * Writes a context file, keeping the previous content as a version; unchanged content is not
    * a new version. Emits ContextFileUpdated.

@@ -12,6 +12,7 @@ import {
 } from 'type-graphql';
 import type { RunOutputEntity } from '../../domain/run/run.entity.js';
 import type { RunFilter } from '../../domain/run/run.repository.js';
+import { RunPurpose } from '../../domain/run/run.types.js';
 import {
   ConnectionArgs,
   requirePageSize,
@@ -147,10 +148,11 @@ export class RunResolver {
 
   @FieldResolver(() => RunGitType, {
     nullable: true,
-    description: 'The branches the run works with (null for runs outside a plan).',
+    description:
+      'The branches the run works with (null for runs outside a plan, except a repository analysis, which reads the base branch).',
   })
   async git(@Root() run: AgentRunType, @Ctx() ctx: GraphQLContext): Promise<RunGitType | null> {
-    if (!run.planKey) return null;
+    if (!run.planKey) return run.purpose === RunPurpose.REPO_ANALYSIS ? projectGit(ctx, run) : null;
     const [project, plan, task] = await Promise.all([
       ctx.loaders.project.load(run.projectKey),
       ctx.loaders.plan.load(run.planKey),
@@ -240,4 +242,16 @@ export class TaskRunsResolver {
     const page = await ctx.services.runs.list(task.projectKey, { taskId: task.key }, request);
     return toConnection(page, request, (row) => AgentRunType.from(row), count);
   }
+}
+
+/** A plan-less run's branches: the project's remote and base branch (a repository analysis). */
+async function projectGit(ctx: GraphQLContext, run: AgentRunType): Promise<RunGitType | null> {
+  const project = await ctx.loaders.project.load(run.projectKey);
+  if (!project) return null;
+  return Object.assign(new RunGitType(), {
+    remoteUrl: project.remoteUrl,
+    baseBranch: project.baseBranch,
+    epicBranch: null,
+    taskBranch: null,
+  });
 }
