@@ -87,7 +87,7 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     daemon = new DaemonProcess(
       'analyst',
       ['--provider', 'claude', '--name', 'analyst-bot'],
-      daemonEnv(home, { STAND_IN_LOG: path.join(root, 'argv.log') }),
+      daemonEnv(home, { STAND_IN_LOG: path.join(root, 'argv.log'), MAESTRO_ANALYSIS: 'static' }),
       clone,
     );
     await expectEventually(
@@ -254,5 +254,36 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     const workflow = found.contextFiles.find((file) => file.name === 'workflow');
     expect(workflow?.content).toContain('`npm run lint --prefix web`: `eslint src`');
     expect(workflow?.versions).toEqual([{ version: 1 }]);
+  }, 120_000);
+
+  test("with an AI provider, it writes the architecture summary from the analyzer's facts; the files stay the analyzer's", async () => {
+    expect(await daemon?.stop()).toBe(0);
+    const log = path.join(root, 'writer-argv.log');
+    daemon = new DaemonProcess(
+      'writer',
+      ['--provider', 'claude', '--name', 'writer-bot'],
+      daemonEnv(home, { STAND_IN_LOG: log }),
+      clone,
+    );
+    const before = await versions();
+    const runId = await analyse();
+    await succeeded(runId);
+    const found = await knowledge();
+    // the stand-in's answer, labelled with who wrote it and from what
+    expect(found.repoContext?.architectureSummary).toMatch(
+      /^Reviewed the changes\.[\s\S]*\(Written by claude from the static analyzer v1's facts and the code\.\)$/,
+    );
+    expect(found.repoContext?.architectureSummary).not.toContain('no AI model');
+    // the provider's text is not a context file: the same commit, the same versions
+    expect(await versions()).toEqual(before);
+    const argv = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+    expect(argv).toHaveLength(1);
+    const prompt = (JSON.parse(argv[0] as string) as string[]).find((arg) =>
+      arg.includes("# The static analyzer's summary"),
+    );
+    expect(prompt).toContain('# Codebase');
+    expect(prompt).toContain('web/package.json');
+    const lines = (await output(runId)).map((one) => one.chunk).join('\n');
+    expect(lines).toContain('asking claude for the architecture summary');
   }, 120_000);
 });

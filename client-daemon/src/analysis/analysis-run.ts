@@ -15,22 +15,96 @@ export interface AnalysisRunOptions {
   /** A SYSTEM line in the run's output. */
   readonly say: (line: string) => void;
   readonly signal?: AbortSignal;
+  /**
+   * The session's AI provider, asked for the architecture summary from the analyzer's facts;
+   * none (the manual provider, or `analysis = static`): the analyzer's own summary is posted.
+   */
+  readonly writer?: ArchitectureWriter;
+}
+
+/** An AI provider that answers a text prompt (the run's provider, HARD tier). */
+export interface ArchitectureWriter {
+  /** The provider, and its model when known, as said in the output ("claude (opus)"). */
+  readonly name: string;
+  write(prompt: string): Promise<{ text: string; usage?: WriterUsage }>;
+}
+
+export interface WriterUsage {
+  readonly tokensIn: number;
+  readonly tokensOut: number;
+  readonly costUsd: number;
+  readonly model: string | undefined;
+}
+
+/** The provider's summary is cut to this many characters (Studio takes 20,000). */
+export const MAX_WRITTEN_SUMMARY = 12_000;
+
+/**
+ * What the provider is asked: an architecture summary of the repository from the analyzer's
+ * facts (the codebase document: languages, manifests, frameworks, directory map) and the
+ * analyzer's own summary; it may read the checkout it runs in.
+ */
+export function architecturePrompt(facts: { summary: string; codebase: string }): string {
+  return [
+    'You are a software architect. Describe the architecture of the repository in this directory',
+    'for the engineers and AI agents who will work on it: its parts and what each is for, how',
+    'they depend on each other, the main flows, and the conventions a newcomer must follow.',
+    'Read the code to check what the facts below suggest. Answer in Markdown, at most 600 words,',
+    'with no preamble.',
+    '',
+    "# The static analyzer's summary",
+    '',
+    facts.summary,
+    '',
+    facts.codebase,
+  ].join('\n');
 }
 
 /**
  * A REPO_ANALYSIS run: the static analyzer reads the checkout, and its facts — the
  * RepoContext, the codebase, workflow and notes documents, the artifacts — are posted to Studio
- * under the run's lease. Returns the run's summary. Nothing here is an AI's answer.
+ * under the run's lease. With a writer, the provider's answer replaces the analyzer's
+ * architecture summary, labelled with the provider; a provider that fails costs only that.
+ * The context files are always the analyzer's (deterministic: no change, no new version).
  */
 export async function performRepoAnalysis(
   options: AnalysisRunOptions,
-): Promise<{ summary: string }> {
+): Promise<{ summary: string; usage?: WriterUsage }> {
   const analysis = await analyzeRepository(options.dir, { git: options.git });
   const label = analyzerLabel(analysis);
   options.say(
     `${label}: ${counted(analysis.counts.files, 'file')}; ${analysis.languages.map((one) => one.name).join(', ') || 'no recognised language'}; ${counted(analysis.frameworks.length, 'framework')}; ${counted(analysis.counts.symbols, 'exported symbol')}`,
   );
   const post = analysisPost(analysis, await readWorkflow(options.dir, analysis));
+  let usage: WriterUsage | undefined;
+  let writtenBy: string | undefined;
+  if (options.writer) {
+    const writer = options.writer;
+    options.say(`asking ${writer.name} for the architecture summary`);
+    try {
+      const codebase = post.contextFiles.find((file) => file.kind === 'CODEBASE')?.content ?? '';
+      const answer = await writer.write(
+        architecturePrompt({ summary: analysis.summary, codebase }),
+      );
+      usage = answer.usage;
+      let text = answer.text.trim();
+      if (text.length > MAX_WRITTEN_SUMMARY) text = `${text.slice(0, MAX_WRITTEN_SUMMARY - 1)}…`;
+      if (text) {
+        writtenBy = writer.name;
+        post.repoContext = {
+          ...post.repoContext,
+          architectureSummary: `${text}\n\n(Written by ${writer.name} from the ${label}'s facts and the code.)`,
+        };
+      } else {
+        options.say(`${writer.name} answered nothing; the ${label}'s summary is posted`);
+      }
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      options.say(
+        `${writer.name} failed (${error instanceof Error ? error.message : String(error)}); the ${label}'s facts are posted alone`,
+      );
+    }
+  }
   options.say(
     `posting the repository context, ${counted(post.contextFiles.length, 'context file')} and ${counted(post.artifacts.length, 'artifact')}`,
   );
@@ -43,7 +117,11 @@ export async function performRepoAnalysis(
   const files = `context files: ${result.contextFilesChanged ?? 0} changed, ${result.contextFilesUnchanged ?? 0} unchanged`;
   const artifacts = `artifacts: ${result.artifactsCreated ?? 0} created, ${result.artifactsUpdated ?? 0} updated, ${result.artifactsUnchanged ?? 0} unchanged, ${result.artifactsRemoved ?? 0} removed`;
   options.say(`${files}; ${artifacts}`);
+  const by = writtenBy
+    ? `the ${label}, with the architecture summary by ${writtenBy}`
+    : `the ${label}`;
   return {
-    summary: `Analyzed by the ${label}: ${analysis.summary} Posted ${files}; ${artifacts}.`,
+    summary: `Analyzed by ${by}: ${analysis.summary} Posted ${files}; ${artifacts}.`,
+    ...(usage ? { usage } : {}),
   };
 }

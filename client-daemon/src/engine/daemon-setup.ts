@@ -18,6 +18,8 @@ export interface Settings {
   readonly command: string | undefined;
   readonly openaiBaseUrl: string | undefined;
   readonly logLevel: LogLevel;
+  /** REPO_ANALYSIS: the provider writes the architecture summary, or the static analyzer alone. */
+  readonly analysis: 'provider' | 'static';
 }
 
 /** A setting that cannot work (an unknown provider): exit code 1. */
@@ -41,6 +43,12 @@ export function settingsOf(
     );
   }
   const level = given(env.MAESTRO_LOG_LEVEL) ?? stored['log.level'] ?? 'info';
+  const analysis = given(env.MAESTRO_ANALYSIS) ?? stored.analysis ?? 'provider';
+  if (analysis !== 'provider' && analysis !== 'static') {
+    throw new SettingsError(
+      `unknown analysis "${analysis}" (MAESTRO_ANALYSIS or maestro config set analysis): use provider or static`,
+    );
+  }
   return {
     provider: named as ProviderName,
     models: {
@@ -51,6 +59,7 @@ export function settingsOf(
     command: given(env.MAESTRO_PROVIDER_COMMAND) ?? stored['provider.command'],
     openaiBaseUrl: given(env.OPENAI_BASE_URL) ?? stored['openai.base_url'],
     logLevel: (['debug', 'info', 'warn', 'error'].includes(level) ? level : 'info') as LogLevel,
+    analysis,
   };
 }
 

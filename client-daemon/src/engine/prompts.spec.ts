@@ -35,11 +35,7 @@ describe('reuseSection: existing code for the prompt, one line each', () => {
       },
       '- function parseProposal (TypeScript) in a.ts:7, b.ts: Turns JSON into phases.',
     ],
-    [
-      'no language, no summary',
-      { language: null, summary: '  ' },
-      '- function parseProposal',
-    ],
+    ['no language, no summary', { language: null, summary: '  ' }, '- function parseProposal'],
     [
       'whitespace in the summary folded',
       { summary: 'Turns\n  JSON\tinto phases.' },

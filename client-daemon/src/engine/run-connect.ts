@@ -83,6 +83,7 @@ export async function runConnect(options: ConnectOptions): Promise<ConnectExit> 
         log,
         providerFor: providerChooser(settings),
         modelFor: (run) => modelFor(run, settings),
+        staticAnalysis: settings.analysis === 'static',
         onSpawn: (run, pid) => log.info('provider started', { run: run.id, pid }),
       });
       connections.push(

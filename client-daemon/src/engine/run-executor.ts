@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { performRepoAnalysis } from '../analysis/analysis-run.js';
+import { performRepoAnalysis, type ArchitectureWriter } from '../analysis/analysis-run.js';
 import { bootstrapEpic, cleanupBranches, mergeTask, releaseEpic } from '../git/deterministic.js';
 import type { Git } from '../git/git.js';
 import type { TaskWorktree, Worktrees } from '../git/worktrees.js';
@@ -58,6 +58,8 @@ export interface ExecutorOptions {
   readonly log: Logger;
   /** Called when a provider process starts (latency measurement, the TUI). */
   readonly onSpawn?: (run: DaemonRun, pid: number | undefined) => void;
+  /** REPO_ANALYSIS: the static analyzer alone, even with an AI provider (`analysis = static`). */
+  readonly staticAnalysis?: boolean;
 }
 
 /** What a run's purpose asks of the daemon. */
@@ -300,6 +302,7 @@ export class RunExecutor {
             lease: reporter.lease,
             say,
             signal,
+            ...this.architectureWriter(run, dir, reporter, signal),
           }),
         );
       case 'EXECUTION':
@@ -312,6 +315,30 @@ export class RunExecutor {
           return { summary: result.outcome.text, usage: result.outcome };
         });
     }
+  }
+
+  /**
+   * The session's provider as the writer of a REPO_ANALYSIS run's architecture summary (text
+   * purpose, in the checkout), unless it is a person (manual) or `analysis = static`.
+   */
+  private architectureWriter(
+    run: DaemonRun,
+    dir: string,
+    reporter: RunReporter,
+    signal: AbortSignal,
+  ): { writer?: ArchitectureWriter } {
+    const provider = this.options.providerFor(run, 'text');
+    if (this.options.staticAnalysis || provider.name === 'manual') return {};
+    const model = this.options.modelFor(run);
+    return {
+      writer: {
+        name: `${provider.name}${model ? ` (${model})` : ''}`,
+        write: async (prompt) => {
+          const { outcome } = await this.provide(run, 'text', prompt, dir, reporter, signal);
+          return { text: outcome.text, usage: outcome };
+        },
+      },
+    };
   }
 
   /** The task's work: its worktree, the provider, then commit and push. */

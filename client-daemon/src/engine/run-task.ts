@@ -84,6 +84,7 @@ export async function runTaskAccept(options: TaskAcceptOptions): Promise<0 | 1 |
       log,
       providerFor: providerChooser(settings),
       modelFor: (one) => modelFor(one, settings),
+      staticAnalysis: settings.analysis === 'static',
     });
     const end = await executor.perform(run, leaseVersion, options.stop);
     if (options.json) options.out(JSON.stringify({ task: task.id, run: run.id, ...end }));

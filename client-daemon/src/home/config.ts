@@ -36,6 +36,11 @@ export const SETTINGS: Readonly<Record<string, { describe: string; accepts: RegE
     describe: 'the model for reviews and comment evaluation',
     accepts: /^\S{1,200}$/,
   },
+  analysis: {
+    describe:
+      'provider (the provider writes the architecture summary from the static facts) or static (the static analyzer alone)',
+    accepts: /^(provider|static)$/,
+  },
   'log.level': { describe: 'debug, info, warn or error', accepts: /^(debug|info|warn|error)$/ },
   'provider.command': {
     describe:
