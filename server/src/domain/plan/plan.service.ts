@@ -30,6 +30,8 @@ export interface PlanInput {
 export interface PhaseInput {
   readonly name?: string | undefined;
   readonly description?: string | undefined;
+  /** The phase's proposal key (re-planning); null clears it. */
+  readonly key?: string | null | undefined;
 }
 
 /** Statuses in which a plan may be deleted (nothing of it runs). */
@@ -313,6 +315,7 @@ export class PlanService {
       id: uuidv7(),
       planId: plan.id,
       name: requireName('name', input.name, 120),
+      key: input.key ?? null,
       description: requireText('description', input.description ?? ''),
       position: siblings.length,
     });
@@ -342,6 +345,10 @@ export class PlanService {
     if (input.description !== undefined) {
       phase.description = requireText('description', input.description);
       changed.push('description');
+    }
+    if (input.key !== undefined) {
+      phase.key = input.key;
+      changed.push('key');
     }
     const saved = await this.phases.update(tx.manager, phase);
     await this.events.append(tx, plan.projectId, 'PhaseUpdated', {

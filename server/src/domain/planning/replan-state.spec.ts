@@ -21,6 +21,7 @@ const task = (
   status = 'DRAFT',
 ): PlanSnapshot['tasks'][number] => ({
   id,
+  key: null,
   phaseId,
   title,
   description: '',
@@ -36,9 +37,9 @@ const task = (
 const snapshot: PlanSnapshot = {
   status: 'ACTIVE',
   phases: [
-    { id: 'p1', name: 'Build', description: '' },
-    { id: 'p2', name: 'Old', description: '' },
-    { id: 'p3', name: 'Empty', description: '' },
+    { id: 'p1', key: null, name: 'Build', description: '' },
+    { id: 'p2', key: null, name: 'Old', description: '' },
+    { id: 'p3', key: null, name: 'Empty', description: '' },
   ],
   tasks: [
     task('t1', 'p1', 'Schema', 'MERGED'),
@@ -222,7 +223,7 @@ describe('a PROPOSAL message reads back as the proposal it holds', () => {
     const current = currentPlanOf(
       {
         status: 'DRAFT',
-        phases: [{ id: 'p1', name: 'Build', description: '' }],
+        phases: [{ id: 'p1', key: 'build', name: 'Build', description: '' }],
         tasks: [task('t1', 'p1', 'API')],
         skills: [],
         dependencies: [],
@@ -232,5 +233,32 @@ describe('a PROPOSAL message reads back as the proposal it holds', () => {
     const diff = diffProposal(current, proposal);
     expect(diff.unchanged).toBe(1);
     expect(diff.changed).toEqual([]);
+  });
+
+  test('a stored key matches a renamed task: a change, not a removal and an addition', () => {
+    const current = currentPlanOf(
+      {
+        status: 'ACTIVE',
+        phases: [{ id: 'p1', key: 'build', name: 'Build', description: '' }],
+        tasks: [{ ...task('t1', 'p1', 'API'), key: 'api' }],
+        skills: [],
+        dependencies: [],
+      },
+      () => undefined,
+    );
+    expect(current.phases[0]).toMatchObject({ key: 'build', tasks: [{ key: 'api' }] });
+    const diff = diffProposal(current, {
+      phases: [{ key: 'build', name: 'Build', tasks: [{ ...proposed('api'), title: 'REST API' }] }],
+    });
+    expect(diff.added).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect(diff.changed).toEqual([
+      {
+        taskId: 't1',
+        key: 'api',
+        title: 'REST API',
+        fields: [{ field: 'title', from: 'API', to: 'REST API' }],
+      },
+    ]);
   });
 });

@@ -12,10 +12,16 @@ import type { AddedTask, CurrentPlan, CurrentTask, FieldChange } from './proposa
 /** A plan's rows as read inside the re-plan's transaction. */
 export interface PlanSnapshot {
   readonly status: string;
-  readonly phases: ReadonlyArray<{ id: string; name: string; description: string }>;
+  readonly phases: ReadonlyArray<{
+    id: string;
+    key: string | null;
+    name: string;
+    description: string;
+  }>;
   /** Every task of the plan, each phase's in order. */
   readonly tasks: ReadonlyArray<{
     id: string;
+    key: string | null;
     phaseId: string;
     title: string;
     description: string;
@@ -48,15 +54,17 @@ export function currentPlanOf(
   return {
     phases: snapshot.phases.flatMap((phase) => {
       const all = tasksOf.get(phase.id) ?? [];
-      const live = all.filter((task) => task.status !== TaskStatus.CANCELLED);
+      const live = all.filter((task) => task.status !== (TaskStatus.CANCELLED as string));
       if (all.length > 0 && live.length === 0) return [];
       return [
         {
           id: phase.id,
+          ...(phase.key === null ? {} : { key: phase.key }),
           name: phase.name,
           description: phase.description,
           tasks: live.map((task): CurrentTask => ({
             id: task.id,
+            ...(task.key === null ? {} : { key: task.key }),
             title: task.title,
             description: task.description,
             skills: (skills.get(task.id) ?? [])

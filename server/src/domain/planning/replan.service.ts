@@ -198,14 +198,21 @@ export class ReplanService {
       const phase = proposal.phases[added.position];
       const created = await this.plans.createPhaseIn(tx, plan.id, {
         name: added.name,
+        key: added.key,
         description: phase?.description ?? '',
         position: after + 1,
       });
       phaseIds.set(added.key, created.id);
     }
-    const phaseEdits = new Map<string, { name?: string; description?: string }>();
-    for (const renamed of diff.phases.renamed)
-      phaseEdits.set(renamed.phaseId, { name: renamed.to });
+    const phaseEdits = new Map<string, { name?: string; description?: string; key?: string }>();
+    // a phase matched by name or by its tasks takes the proposal's key, to be matched by it next time
+    const phaseKeys = new Map(snapshot.phases.map((phase) => [phase.id, phase.key]));
+    for (const [key, phaseId] of Object.entries(diff.phaseIds)) {
+      if (phaseKeys.get(phaseId) !== key) phaseEdits.set(phaseId, { key });
+    }
+    for (const renamed of diff.phases.renamed) {
+      phaseEdits.set(renamed.phaseId, { ...phaseEdits.get(renamed.phaseId), name: renamed.to });
+    }
     for (const changed of diff.phases.changed) {
       phaseEdits.set(changed.phaseId, {
         ...phaseEdits.get(changed.phaseId),
@@ -223,6 +230,7 @@ export class ReplanService {
     for (const task of addedInDependencyOrder(proposal, diff.added)) {
       const created = await this.tasks.createIn(tx, phaseIds.get(task.phaseKey) as string, {
         title: task.title,
+        key: task.key,
         description: task.description,
         ...(task.type ? { type: task.type } : {}),
         ...(task.priority ? { priority: task.priority } : {}),
@@ -240,13 +248,21 @@ export class ReplanService {
     const phaseKeyOf = new Map(
       proposal.phases.flatMap((phase) => phase.tasks.map((task) => [task.key, phase.key] as const)),
     );
+    const taskKeys = new Map(snapshot.tasks.map((task) => [task.id, task.key]));
     const moves: Array<{ taskId: string; phaseId: string }> = [];
     for (const task of inDependencyOrder(proposal)) {
       const change = changes.get(task.key);
-      if (!change) continue;
+      const matched = diff.taskIds[task.key];
+      // a task matched by title takes the proposal's key, to be matched by it next time
+      const key = matched && taskKeys.get(matched) !== task.key ? { key: task.key } : {};
+      if (!change) {
+        if (matched && 'key' in key) await this.tasks.updateIn(tx, matched, key);
+        continue;
+      }
       const fields = new Set(change.fields.map((field) => field.field));
       await this.tasks.updateIn(tx, change.taskId, {
         ...taskInputOf(change.fields, task),
+        ...key,
         ...(fields.has('dependsOn') ? { dependsOn: task.dependsOn.map(idOf) } : {}),
       });
       if (fields.has('phase')) {

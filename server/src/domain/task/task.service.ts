@@ -44,6 +44,8 @@ export interface TaskInput {
   readonly actualMinutes?: number | null | undefined;
   readonly canRunParallel?: boolean | undefined;
   readonly splittable?: boolean | undefined;
+  /** The task's proposal key (re-planning); null clears it. */
+  readonly key?: string | null | undefined;
   readonly branchName?: string | null | undefined;
   readonly prUrl?: string | null | undefined;
 }
@@ -158,6 +160,7 @@ export class TaskService implements PlanTaskChecks {
       phaseId,
       parentTaskId: null,
       title: '',
+      key: null,
       description: '',
       status: TaskStatus.DRAFT,
       priority: TaskPriority.MEDIUM,
@@ -416,6 +419,7 @@ export class TaskService implements PlanTaskChecks {
       set('actualMinutes', minutes('actualMinutes', input.actualMinutes));
     if (input.canRunParallel !== undefined) set('canRunParallel', input.canRunParallel);
     if (input.splittable !== undefined) set('splittable', input.splittable);
+    if (input.key !== undefined) set('key', input.key);
     if (input.branchName !== undefined) {
       set(
         'branchName',
