@@ -230,10 +230,11 @@ describe('re-planning: a proposal diffed against a plan, confirmed, applied', ()
     expect(await eventsOf(projectId, 'PlanReplanned')).toHaveLength(1);
   });
 
-  test('a draft plan re-planned: removed tasks deleted, renamed phase, emptied phase deleted', async () => {
+  test('a draft plan re-planned: a task moved across phases, removed tasks deleted, renamed phase, emptied phase deleted', async () => {
     const projectId = await newProject();
     const planId = await emptyPlan(projectId);
     expect((await apply({ planId, proposal: FIRST })).userErrors).toEqual([]);
+    // 'cart' is removed although 'form' depends on it now: 'form' moves and depends on 'pay'
     const next = proposalOf([
       {
         key: 'api',
@@ -241,24 +242,42 @@ describe('re-planning: a proposal diffed against a plan, confirmed, applied', ()
         tasks: [
           { key: 'schema', title: 'Schema', skills: [{ slug: 'sql' }], estimateMinutes: 90 },
           { key: 'pay', title: 'Payment endpoint', dependsOn: ['schema'] },
+          { key: 'form', title: 'Checkout form', dependsOn: ['pay'] },
         ],
       },
     ]);
     const diff = await diffOf(planId, { proposal: next });
     expect(diff).toMatchObject({
       added: [{ key: 'pay' }],
-      changed: [{ key: 'schema', fields: [{ field: 'estimateMinutes', from: '60', to: '90' }] }],
-      removed: [{ title: 'Cart endpoint' }, { title: 'Checkout form' }],
+      changed: [
+        { key: 'schema', fields: [{ field: 'estimateMinutes', from: '60', to: '90' }] },
+        {
+          key: 'form',
+          fields: [
+            { field: 'phase', from: 'UI', to: 'Backend' },
+            { field: 'dependsOn', from: 'cart', to: 'pay' },
+          ],
+        },
+      ],
+      removed: [{ title: 'Cart endpoint' }],
       phases: { renamed: [{ from: 'API', name: 'Backend' }], removed: [{ name: 'UI' }] },
     });
     const done = await apply({ planId, proposal: next, fingerprint: diff.fingerprint });
-    expect(done.summary).toMatchObject({ added: 1, changed: 1, deleted: 2, phasesDeleted: 1 });
+    expect(done.summary).toMatchObject({ added: 1, changed: 2, deleted: 1, phasesDeleted: 1 });
     const view = await planView(planId);
     expect(view.phases.map((phase) => phase.name)).toEqual(['Backend']);
-    expect(view.phases[0]?.tasks.map((task) => [task.title, task.estimateMinutes])).toEqual([
-      ['Schema', 90],
-      ['Payment endpoint', null],
+    expect(
+      view.phases[0]?.tasks.map((task) => [
+        task.title,
+        task.estimateMinutes,
+        task.dependsOn.map((d) => d.title),
+      ]),
+    ).toEqual([
+      ['Schema', 90, []],
+      ['Payment endpoint', null, ['Schema']],
+      ['Checkout form', null, ['Payment endpoint']],
     ]);
+    expect(await diffOf(planId, { proposal: next })).toMatchObject({ empty: true, unchanged: 3 });
   });
 
   test('an active plan re-planned: runs of removed tasks cancelled, new tasks enter the DAG, done work kept', async () => {
