@@ -510,6 +510,22 @@ describe('re-planning: a proposal diffed against a plan, confirmed, applied', ()
       field: ['messageId'],
     });
     expect((await planView(planId)).phases).toEqual([]);
+
+    // a plan that can no longer change: refused before anything (a skill) is created
+    await ok(server, 'setPlanStatus', { planId: otherPlan, status: 'CANCELLED' }, 'plan { id }');
+    const closed = await apply({
+      planId: otherPlan,
+      proposal: proposalOf([
+        { key: 'p', name: 'P', tasks: [{ key: 'x', title: 'X', skills: [{ slug: 'cobol' }] }] },
+      ]),
+      createMissingSkills: true,
+    });
+    expect(closed.userErrors[0]).toMatchObject({ field: ['planId'], code: 'CONFLICT' });
+    const skills = await server.query<{ workspace: { skills: { slug: string }[] } }, unknown>(
+      'query($id: ID!) { workspace(id: $id) { skills { slug } } }',
+      { id: workspaceId },
+    );
+    expect(skills.workspace.skills.map((skill) => skill.slug)).not.toContain('cobol');
   });
 
   test('roles: viewers and developers read the diff but may not apply it', async () => {

@@ -4,7 +4,7 @@ import { toPublicId } from '../common/public-id.js';
 import type { Transactions, Tx } from '../common/transactions.js';
 import type { WorkHooks } from '../dispatch/work-hooks.js';
 import type { EventLog } from '../events/event-log.service.js';
-import { PlanStatus } from '../plan/plan-lifecycle.js';
+import { EDITABLE_PLAN_STATUSES, PlanStatus } from '../plan/plan-lifecycle.js';
 import type { PlanEntity } from '../plan/plan.entity.js';
 import type { PlanService } from '../plan/plan.service.js';
 import type { SkillService } from '../skill/skill.service.js';
@@ -127,6 +127,12 @@ export class ReplanService {
     parsed: ParsedProposal,
     options: ApplyOptions,
   ): Promise<Applied> {
+    if (!EDITABLE_PLAN_STATUSES.has(plan.status)) {
+      throw conflict(
+        `the plan is ${plan.status}; its phases and tasks can no longer change`,
+        'planId',
+      );
+    }
     if (parsed.unknownSkills.length > 0 && !options.createMissingSkills) {
       throw new DomainError(
         ErrorCode.BAD_USER_INPUT,
