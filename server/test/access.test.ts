@@ -208,6 +208,14 @@ describe('the authorization matrix', () => {
       action: 'plan.write',
       input: () => ({ projectId: f.projectId, proposal: '# P\n## Ph\n- T\n' }),
     },
+    applyProposal: {
+      action: 'plan.write',
+      // a plan without tasks: built at once, no fingerprint needed
+      input: async () => ({
+        planId: (await planWithTasks(server, f.projectId, 0)).planId,
+        proposal: '# P\n## Ph\n- T\n',
+      }),
+    },
     updatePlan: { action: 'plan.write', input: () => ({ planId: f.planId, name: 'Plan' }) },
     deletePlan: { action: 'plan.write', input: async () => ({ planId: await fresh.plan() }) },
     setPlanStatus: {

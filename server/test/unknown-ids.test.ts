@@ -86,6 +86,10 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       field: 'projectId',
       input: () => ({ projectId: UNKNOWN.project, proposal: '# P\n## Ph\n- T\n' }),
     },
+    applyProposal: {
+      field: 'planId',
+      input: () => ({ planId: UNKNOWN.plan, proposal: '# P\n## Ph\n- T\n' }),
+    },
     updatePlan: { field: 'planId', input: () => ({ planId: UNKNOWN.plan, name: 'x' }) },
     deletePlan: { field: 'planId', input: () => ({ planId: UNKNOWN.plan }) },
     setPlanStatus: { field: 'planId', input: () => ({ planId: UNKNOWN.plan, status: 'ACTIVE' }) },

@@ -15,6 +15,7 @@ import { NodeResolver } from './node.resolver.js';
 import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
 import { ProposalResolver } from './plan/proposal.resolver.js';
+import { PlanMessageDiffResolver, ReplanResolver } from './plan/replan.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { RunResolver, TaskRunsResolver } from './run/run.resolver.js';
 import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/session.resolver.js';
@@ -46,6 +47,8 @@ export const RESOLVERS = [
   PlanResolver,
   PlanConversationResolver,
   ProposalResolver,
+  ReplanResolver,
+  PlanMessageDiffResolver,
   PhaseResolver,
   TaskResolver,
   TaskCommentResolver,

@@ -11,6 +11,7 @@ import { Delivery1795260000005 } from './1795260000005-delivery.js';
 import { GitHosts1795260000006 } from './1795260000006-git-hosts.js';
 import { OpenRunsIndex1795260000007 } from './1795260000007-open-runs-index.js';
 import { KnowledgeSearch1795260000008 } from './1795260000008-knowledge-search.js';
+import { ProposalKeys1795260000011 } from './1795260000011-proposal-keys.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   GitHosts1795260000006,
   OpenRunsIndex1795260000007,
   KnowledgeSearch1795260000008,
+  ProposalKeys1795260000011,
 ];

@@ -20,6 +20,7 @@ export const EVENT_TYPES = [
   'PlanDeleted',
   'PlanStatusChanged',
   'PlanMessagePosted',
+  'PlanReplanned',
   'PhaseCreated',
   'PhaseUpdated',
   'PhaseMoved',

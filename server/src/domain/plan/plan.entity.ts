@@ -155,6 +155,10 @@ export class PhaseEntity {
   @Column('text')
   name: string;
 
+  /** The key the proposal it came from gave it (re-planning matches by it); null if none. */
+  @Column('text', { nullable: true })
+  key: string | null;
+
   @Column('text', { default: '' })
   description: string;
 

@@ -30,6 +30,8 @@ export interface PlanInput {
 export interface PhaseInput {
   readonly name?: string | undefined;
   readonly description?: string | undefined;
+  /** The phase's proposal key (re-planning); null clears it. */
+  readonly key?: string | null | undefined;
 }
 
 /** Statuses in which a plan may be deleted (nothing of it runs). */
@@ -106,6 +108,22 @@ export class PlanService {
     const plan = this.newPlan(projectId, input);
     plan.proposedPlan = input.proposedPlan ?? null;
     return this.insertPlan(tx, plan);
+  }
+
+  /** Locks a plan whose phases and tasks may still change, for the rest of the caller's transaction. */
+  lockEditableIn(tx: Tx, planId: string): Promise<PlanEntity> {
+    return this.lockEditable(tx, planId);
+  }
+
+  /** Keeps the proposal a re-plan applied on the plan (`proposedPlan`), in the caller's transaction. */
+  async recordProposalIn(
+    tx: Tx,
+    planId: string,
+    proposal: Record<string, unknown>,
+  ): Promise<PlanEntity> {
+    const plan = await this.lockEditable(tx, planId);
+    plan.proposedPlan = proposal;
+    return this.plans.update(tx.manager, plan);
   }
 
   private async insertPlan(tx: Tx, plan: PlanEntity): Promise<PlanEntity> {
@@ -270,8 +288,8 @@ export class PlanService {
     return this.phases.findByIds(ids);
   }
 
-  phasesOf(planIds: readonly string[]): Promise<PhaseEntity[]> {
-    return this.phases.ofPlans(planIds);
+  phasesOf(planIds: readonly string[], manager?: EntityManager): Promise<PhaseEntity[]> {
+    return this.phases.ofPlans(planIds, manager);
   }
 
   async createPhase(
@@ -297,6 +315,7 @@ export class PlanService {
       id: uuidv7(),
       planId: plan.id,
       name: requireName('name', input.name, 120),
+      key: input.key ?? null,
       description: requireText('description', input.description ?? ''),
       position: siblings.length,
     });
@@ -312,24 +331,31 @@ export class PlanService {
   }
 
   async updatePhase(phaseId: string, input: PhaseInput): Promise<PhaseEntity> {
-    return this.transactions.run(async (tx) => {
-      const { plan, phase } = await this.lockPhase(tx, phaseId);
-      const changed: string[] = [];
-      if (input.name !== undefined) {
-        phase.name = requireName('name', input.name, 120);
-        changed.push('name');
-      }
-      if (input.description !== undefined) {
-        phase.description = requireText('description', input.description);
-        changed.push('description');
-      }
-      const saved = await this.phases.update(tx.manager, phase);
-      await this.events.append(tx, plan.projectId, 'PhaseUpdated', {
-        phaseId: toPublicId('Phase', phase.id),
-        changed,
-      });
-      return saved;
+    return this.transactions.run((tx) => this.updatePhaseIn(tx, phaseId, input));
+  }
+
+  /** updatePhase() in the caller's transaction. */
+  async updatePhaseIn(tx: Tx, phaseId: string, input: PhaseInput): Promise<PhaseEntity> {
+    const { plan, phase } = await this.lockPhase(tx, phaseId);
+    const changed: string[] = [];
+    if (input.name !== undefined) {
+      phase.name = requireName('name', input.name, 120);
+      changed.push('name');
+    }
+    if (input.description !== undefined) {
+      phase.description = requireText('description', input.description);
+      changed.push('description');
+    }
+    if (input.key !== undefined) {
+      phase.key = input.key;
+      changed.push('key');
+    }
+    const saved = await this.phases.update(tx.manager, phase);
+    await this.events.append(tx, plan.projectId, 'PhaseUpdated', {
+      phaseId: toPublicId('Phase', phase.id),
+      changed,
     });
+    return saved;
   }
 
   /** Moves a phase to `position` (0 = first; past the end = last) and renumbers the rest. */
@@ -352,21 +378,24 @@ export class PlanService {
   }
 
   async deletePhase(phaseId: string): Promise<void> {
-    await this.transactions.run(async (tx) => {
-      const { plan, phase } = await this.lockPhase(tx, phaseId);
-      const tasks = await this.phases.taskCount(phase.id, tx.manager);
-      if (tasks > 0) {
-        throw conflict(`the phase has ${tasks} task(s); move or delete them first`, 'phaseId');
-      }
-      await this.phases.delete(tx.manager, phase.id);
-      const rest = (await this.phases.ofPlans([plan.id], tx.manager)).filter(
-        (p) => p.id !== phase.id,
-      );
-      await this.phases.renumber(tx.manager, rest);
-      await this.events.append(tx, plan.projectId, 'PhaseDeleted', {
-        phaseId: toPublicId('Phase', phase.id),
-        planId: toPublicId('Plan', plan.id),
-      });
+    await this.transactions.run((tx) => this.deletePhaseIn(tx, phaseId));
+  }
+
+  /** deletePhase() in the caller's transaction. */
+  async deletePhaseIn(tx: Tx, phaseId: string): Promise<void> {
+    const { plan, phase } = await this.lockPhase(tx, phaseId);
+    const tasks = await this.phases.taskCount(phase.id, tx.manager);
+    if (tasks > 0) {
+      throw conflict(`the phase has ${tasks} task(s); move or delete them first`, 'phaseId');
+    }
+    await this.phases.delete(tx.manager, phase.id);
+    const rest = (await this.phases.ofPlans([plan.id], tx.manager)).filter(
+      (p) => p.id !== phase.id,
+    );
+    await this.phases.renumber(tx.manager, rest);
+    await this.events.append(tx, plan.projectId, 'PhaseDeleted', {
+      phaseId: toPublicId('Phase', phase.id),
+      planId: toPublicId('Plan', plan.id),
     });
   }
 

@@ -104,6 +104,7 @@ export class ProposalBuilder {
     for (const phase of proposal.phases) {
       const created = await this.plans.createPhaseIn(tx, plan.id, {
         name: phase.name,
+        key: phase.key,
         description: phase.description ?? '',
       });
       for (const task of phase.tasks) phaseOf.set(task.key, created.id);
@@ -112,6 +113,7 @@ export class ProposalBuilder {
     for (const task of inDependencyOrder(proposal)) {
       const created = await this.tasks.createIn(tx, phaseOf.get(task.key) as string, {
         title: task.title,
+        key: task.key,
         description: task.description,
         ...(task.type ? { type: task.type } : {}),
         ...(task.priority ? { priority: task.priority } : {}),

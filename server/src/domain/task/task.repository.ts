@@ -102,8 +102,8 @@ export class TaskRepository extends BaseRepository<TaskEntity> {
     return query;
   }
 
-  skillsOf(taskIds: readonly string[]): Promise<TaskSkillEntity[]> {
-    return this.dataSource.manager.find(TaskSkillEntity, { where: { taskId: In([...taskIds]) } });
+  skillsOf(taskIds: readonly string[], manager?: EntityManager): Promise<TaskSkillEntity[]> {
+    return this.manager(manager).find(TaskSkillEntity, { where: { taskId: In([...taskIds]) } });
   }
 
   async setSkills(

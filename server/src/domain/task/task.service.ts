@@ -44,6 +44,8 @@ export interface TaskInput {
   readonly actualMinutes?: number | null | undefined;
   readonly canRunParallel?: boolean | undefined;
   readonly splittable?: boolean | undefined;
+  /** The task's proposal key (re-planning); null clears it. */
+  readonly key?: string | null | undefined;
   readonly branchName?: string | null | undefined;
   readonly prUrl?: string | null | undefined;
 }
@@ -77,20 +79,23 @@ export class TaskService implements PlanTaskChecks {
     return this.tasks.findByIds(ids);
   }
 
-  ofPhases(phaseIds: readonly string[]): Promise<TaskEntity[]> {
-    return this.tasks.ofPhases(phaseIds);
+  ofPhases(phaseIds: readonly string[], manager?: EntityManager): Promise<TaskEntity[]> {
+    return this.tasks.ofPhases(phaseIds, manager);
   }
 
   childrenOf(parentIds: readonly string[]): Promise<TaskEntity[]> {
     return this.tasks.childrenOf(parentIds);
   }
 
-  skillsOf(taskIds: readonly string[]): Promise<TaskSkillEntity[]> {
-    return this.tasks.skillsOf(taskIds);
+  skillsOf(taskIds: readonly string[], manager?: EntityManager): Promise<TaskSkillEntity[]> {
+    return this.tasks.skillsOf(taskIds, manager);
   }
 
-  dependenciesOf(taskIds: readonly string[]): Promise<TaskDependencyEntity[]> {
-    return this.tasks.dependenciesOf(taskIds);
+  dependenciesOf(
+    taskIds: readonly string[],
+    manager?: EntityManager,
+  ): Promise<TaskDependencyEntity[]> {
+    return this.tasks.dependenciesOf(taskIds, manager);
   }
 
   dependentsOf(taskIds: readonly string[]): Promise<TaskDependencyEntity[]> {
@@ -155,6 +160,7 @@ export class TaskService implements PlanTaskChecks {
       phaseId,
       parentTaskId: null,
       title: '',
+      key: null,
       description: '',
       status: TaskStatus.DRAFT,
       priority: TaskPriority.MEDIUM,
@@ -197,30 +203,33 @@ export class TaskService implements PlanTaskChecks {
 
   /** Changes any of a task's fields, skills, dependencies or parent. Emits TaskUpdated. */
   async update(taskId: string, input: TaskInput): Promise<TaskEntity> {
-    return this.transactions.run(async (tx) => {
-      const { plan, task } = await this.lockTask(tx, taskId);
-      const changed = this.applyFields(task, input);
-      const skillIds = await this.skillIds(tx, plan, input.skills);
-      if (input.parentTaskId !== undefined) {
-        await this.checkParent(tx, plan, task, input.parentTaskId);
-        changed.push('parentTaskId');
-      }
-      const saved = await this.tasks.update(tx.manager, task);
-      if (skillIds) {
-        await this.tasks.setSkills(tx.manager, task.id, skillIds);
-        changed.push('skills');
-      }
-      if (input.dependsOn) {
-        await this.replaceDependencies(tx, plan, task, input.dependsOn);
-        changed.push('dependsOn');
-      }
-      await this.events.append(tx, plan.projectId, 'TaskUpdated', {
-        taskId: toPublicId('Task', task.id),
-        changed,
-      });
-      if (input.dependsOn) await this.hooks.graphChanged(tx, plan.id);
-      return saved;
+    return this.transactions.run((tx) => this.updateIn(tx, taskId, input));
+  }
+
+  /** update() in the caller's transaction (a re-plan changes many tasks in one). */
+  async updateIn(tx: Tx, taskId: string, input: TaskInput): Promise<TaskEntity> {
+    const { plan, task } = await this.lockTask(tx, taskId);
+    const changed = this.applyFields(task, input);
+    const skillIds = await this.skillIds(tx, plan, input.skills);
+    if (input.parentTaskId !== undefined) {
+      await this.checkParent(tx, plan, task, input.parentTaskId);
+      changed.push('parentTaskId');
+    }
+    const saved = await this.tasks.update(tx.manager, task);
+    if (skillIds) {
+      await this.tasks.setSkills(tx.manager, task.id, skillIds);
+      changed.push('skills');
+    }
+    if (input.dependsOn) {
+      await this.replaceDependencies(tx, plan, task, input.dependsOn);
+      changed.push('dependsOn');
+    }
+    await this.events.append(tx, plan.projectId, 'TaskUpdated', {
+      taskId: toPublicId('Task', task.id),
+      changed,
     });
+    if (input.dependsOn) await this.hooks.graphChanged(tx, plan.id);
+    return saved;
   }
 
   /** Moves a task to `position` in `phaseId` (default: its own phase). Emits TaskMoved. */
@@ -228,74 +237,84 @@ export class TaskService implements PlanTaskChecks {
     taskId: string,
     target: { phaseId?: string | undefined; position: number },
   ): Promise<TaskEntity> {
+    return this.transactions.run((tx) => this.moveIn(tx, taskId, target));
+  }
+
+  /** move() in the caller's transaction. */
+  async moveIn(
+    tx: Tx,
+    taskId: string,
+    target: { phaseId?: string | undefined; position: number },
+  ): Promise<TaskEntity> {
     const to = requireInteger('position', target.position, 0, 100_000);
-    return this.transactions.run(async (tx) => {
-      const { plan, task } = await this.lockTask(tx, taskId);
-      const fromPhase = task.phaseId;
-      const toPhase = target.phaseId ?? task.phaseId;
-      if (toPhase !== fromPhase) {
-        const phase = await this.phases.findById(toPhase, tx.manager);
-        if (!phase || phase.planId !== plan.id) {
-          throw new DomainError(ErrorCode.NOT_FOUND, "phaseId: no such phase in the task's plan", [
-            'phaseId',
-          ]);
-        }
+    const { plan, task } = await this.lockTask(tx, taskId);
+    const fromPhase = task.phaseId;
+    const toPhase = target.phaseId ?? task.phaseId;
+    if (toPhase !== fromPhase) {
+      const phase = await this.phases.findById(toPhase, tx.manager);
+      if (!phase || phase.planId !== plan.id) {
+        throw new DomainError(ErrorCode.NOT_FOUND, "phaseId: no such phase in the task's plan", [
+          'phaseId',
+        ]);
       }
-      const from = (await this.tasks.ofPhases([fromPhase], tx.manager)).findIndex(
-        (t) => t.id === task.id,
+    }
+    const from = (await this.tasks.ofPhases([fromPhase], tx.manager)).findIndex(
+      (t) => t.id === task.id,
+    );
+    if (toPhase === fromPhase) {
+      const siblings = await this.tasks.ofPhases([fromPhase], tx.manager);
+      await this.tasks.renumber(tx.manager, moveItem(siblings, from, to));
+    } else {
+      const left = (await this.tasks.ofPhases([fromPhase], tx.manager)).filter(
+        (t) => t.id !== task.id,
       );
-      if (toPhase === fromPhase) {
-        const siblings = await this.tasks.ofPhases([fromPhase], tx.manager);
-        await this.tasks.renumber(tx.manager, moveItem(siblings, from, to));
-      } else {
-        const left = (await this.tasks.ofPhases([fromPhase], tx.manager)).filter(
-          (t) => t.id !== task.id,
-        );
-        await this.tasks.renumber(tx.manager, left);
-        task.phaseId = toPhase;
-        task.position = 1_000_000;
-        await this.tasks.update(tx.manager, task);
-        const target = (await this.tasks.ofPhases([toPhase], tx.manager)).filter(
-          (t) => t.id !== task.id,
-        );
-        await this.tasks.renumber(tx.manager, insertItem(target, task, to));
-      }
-      const moved = (await this.tasks.findById(task.id, tx.manager)) as TaskEntity;
-      await this.events.append(tx, plan.projectId, 'TaskMoved', {
-        taskId: toPublicId('Task', task.id),
-        fromPhaseId: toPublicId('Phase', fromPhase),
-        toPhaseId: toPublicId('Phase', moved.phaseId),
-        from,
-        to: moved.position,
-      });
-      return moved;
+      await this.tasks.renumber(tx.manager, left);
+      task.phaseId = toPhase;
+      task.position = 1_000_000;
+      await this.tasks.update(tx.manager, task);
+      const target = (await this.tasks.ofPhases([toPhase], tx.manager)).filter(
+        (t) => t.id !== task.id,
+      );
+      await this.tasks.renumber(tx.manager, insertItem(target, task, to));
+    }
+    const moved = (await this.tasks.findById(task.id, tx.manager)) as TaskEntity;
+    await this.events.append(tx, plan.projectId, 'TaskMoved', {
+      taskId: toPublicId('Task', task.id),
+      fromPhaseId: toPublicId('Phase', fromPhase),
+      toPhaseId: toPublicId('Phase', moved.phaseId),
+      from,
+      to: moved.position,
     });
+    return moved;
   }
 
   /** Deletes a task nothing depends on and no agent is working on. Emits TaskDeleted. */
   async delete(taskId: string): Promise<void> {
-    await this.transactions.run(async (tx) => {
-      const { plan, task } = await this.lockTask(tx, taskId);
-      if (IN_FLIGHT_TASK_STATUSES.has(task.status)) {
-        throw conflict(`the task is ${task.status}; cancel it before deleting it`, 'taskId');
-      }
-      const dependents = await this.tasks.dependentsOf([task.id], tx.manager);
-      if (dependents.length) {
-        const ids = dependents.map((d) => toPublicId('Task', d.taskId)).join(', ');
-        throw conflict(
-          `other tasks depend on this one (${ids}); remove those dependencies first`,
-          'taskId',
-        );
-      }
-      await this.tasks.delete(tx.manager, task.id);
-      const rest = (await this.tasks.ofPhases([task.phaseId], tx.manager)).filter(
-        (t) => t.id !== task.id,
+    await this.transactions.run((tx) => this.deleteIn(tx, taskId));
+  }
+
+  /** delete() in the caller's transaction. */
+  async deleteIn(tx: Tx, taskId: string): Promise<void> {
+    const { plan, task } = await this.lockTask(tx, taskId);
+    if (IN_FLIGHT_TASK_STATUSES.has(task.status)) {
+      throw conflict(`the task is ${task.status}; cancel it before deleting it`, 'taskId');
+    }
+    const dependents = await this.tasks.dependentsOf([task.id], tx.manager);
+    if (dependents.length) {
+      const ids = dependents.map((d) => toPublicId('Task', d.taskId)).join(', ');
+      throw conflict(
+        `other tasks depend on this one (${ids}); remove those dependencies first`,
+        'taskId',
       );
-      await this.tasks.renumber(tx.manager, rest);
-      await this.events.append(tx, plan.projectId, 'TaskDeleted', {
-        taskId: toPublicId('Task', task.id),
-        planId: toPublicId('Plan', plan.id),
-      });
+    }
+    await this.tasks.delete(tx.manager, task.id);
+    const rest = (await this.tasks.ofPhases([task.phaseId], tx.manager)).filter(
+      (t) => t.id !== task.id,
+    );
+    await this.tasks.renumber(tx.manager, rest);
+    await this.events.append(tx, plan.projectId, 'TaskDeleted', {
+      taskId: toPublicId('Task', task.id),
+      planId: toPublicId('Plan', plan.id),
     });
   }
 
@@ -400,6 +419,7 @@ export class TaskService implements PlanTaskChecks {
       set('actualMinutes', minutes('actualMinutes', input.actualMinutes));
     if (input.canRunParallel !== undefined) set('canRunParallel', input.canRunParallel);
     if (input.splittable !== undefined) set('splittable', input.splittable);
+    if (input.key !== undefined) set('key', input.key);
     if (input.branchName !== undefined) {
       set(
         'branchName',
