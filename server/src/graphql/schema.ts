@@ -14,6 +14,7 @@ import { NodeResolver } from './node.resolver.js';
 import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
 import { ProposalResolver } from './plan/proposal.resolver.js';
+import { PlanChatResolver } from './plan/chat.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { RunResolver, TaskRunsResolver } from './run/run.resolver.js';
 import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/session.resolver.js';
@@ -45,6 +46,7 @@ export const RESOLVERS = [
   PlanResolver,
   PlanConversationResolver,
   ProposalResolver,
+  PlanChatResolver,
   PhaseResolver,
   TaskResolver,
   TaskCommentResolver,

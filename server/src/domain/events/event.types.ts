@@ -20,6 +20,8 @@ export const EVENT_TYPES = [
   'PlanDeleted',
   'PlanStatusChanged',
   'PlanMessagePosted',
+  'PlanMessageStarted',
+  'PlanMessageDelta',
   'PhaseCreated',
   'PhaseUpdated',
   'PhaseMoved',
