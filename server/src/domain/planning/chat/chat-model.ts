@@ -52,6 +52,7 @@ export class OpenAiChatModel implements ChatModel {
 
   async *stream(messages: readonly ChatMessage[], signal: AbortSignal): AsyncGenerator<string> {
     let finish: string | null = null;
+    let received = false;
     try {
       const stream = await this.client.chat.completions.create(
         { model: this.model, messages: messages.map((m) => ({ ...m })), stream: true },
@@ -61,10 +62,13 @@ export class OpenAiChatModel implements ChatModel {
         const choice = chunk.choices[0];
         if (choice?.finish_reason) finish = choice.finish_reason;
         const delta = choice?.delta?.content;
-        if (delta) yield delta;
+        if (delta) {
+          received = true;
+          yield delta;
+        }
       }
     } catch (error) {
-      throw new ChatModelFailure(this.describe(error));
+      throw new ChatModelFailure(this.describe(error, received));
     }
     if (finish === null) {
       throw new ChatModelFailure(
@@ -78,10 +82,10 @@ export class OpenAiChatModel implements ChatModel {
     }
   }
 
-  private describe(error: unknown): string {
+  private describe(error: unknown, received: boolean): string {
     const at = `the model endpoint ${this.endpoint}`;
     if (error instanceof APIConnectionTimeoutError) return `${at} did not answer in time`;
-    if (error instanceof APIConnectionError) {
+    if (error instanceof APIConnectionError && !received) {
       const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
       return `${at} could not be reached${cause}`;
     }
@@ -89,6 +93,8 @@ export class OpenAiChatModel implements ChatModel {
       return `${at} answered HTTP ${error.status}: ${error.message}`;
     }
     const message = error instanceof Error ? error.message : String(error);
-    return `the stream from ${at} broke: ${message}`;
+    const cause =
+      error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return `the stream from ${at} broke: ${message}${cause}`;
   }
 }

@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { returning } from '../../../db/returning.js';
 import { uuidv7 } from '../../common/ids.js';
 import {
   PlanConversationEntity,
@@ -28,8 +29,12 @@ export class PlanChatRepository {
   }
 
   /** The conversation's last `limit` messages, oldest first. */
-  async recent(conversationId: string, limit: number): Promise<PlanMessageEntity[]> {
-    const rows = await this.dataSource.manager.find(PlanMessageEntity, {
+  async recent(
+    conversationId: string,
+    limit: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<PlanMessageEntity[]> {
+    const rows = await manager.find(PlanMessageEntity, {
       where: { conversationId },
       order: { id: 'DESC' },
       take: limit,
@@ -61,7 +66,8 @@ export class PlanChatRepository {
 
   /** Appends to a message's body; returns where the appended text starts in it. */
   async appendBody(manager: EntityManager, messageId: string, text: string): Promise<number> {
-    const rows: Array<{ length: number }> = await manager.query(
+    const rows = await returning<{ length: number }>(
+      manager,
       `UPDATE plan_message SET body = body || $2 WHERE id = $1 RETURNING char_length(body) AS length`,
       [messageId, text],
     );

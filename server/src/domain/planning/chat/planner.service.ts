@@ -125,7 +125,7 @@ export class PlannerService {
           );
         }
         const conversation = await this.deps.chat.conversationOf(tx.manager, plan.id);
-        const [last] = await this.deps.chat.recent(conversation.id, 1);
+        const [last] = await this.deps.chat.recent(conversation.id, 1, tx.manager);
         const saved = await this.post(tx, plan, {
           kind:
             last?.author === PlanMessageAuthor.PLANNER && last.kind === PlanMessageKind.QUESTION
