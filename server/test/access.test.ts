@@ -208,6 +208,10 @@ describe('the authorization matrix', () => {
       action: 'plan.write',
       input: () => ({ projectId: f.projectId, proposal: '# P\n## Ph\n- T\n' }),
     },
+    sendPlanMessage: {
+      action: 'plan.write',
+      input: async () => ({ planId: await fresh.plan(), text: 'Plan the release.' }),
+    },
     updatePlan: { action: 'plan.write', input: () => ({ planId: f.planId, name: 'Plan' }) },
     deletePlan: { action: 'plan.write', input: async () => ({ planId: await fresh.plan() }) },
     setPlanStatus: {
@@ -352,6 +356,14 @@ describe('the authorization matrix', () => {
         leaseVersion: 1,
         workerSessionId: await fresh.session(caller),
         packet: { title: 'Write the tests', instructions: 'Cover the parser.' },
+      }),
+    },
+    postPlanProposal: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        text: 'Which database?',
       }),
     },
     postSubtask: {
