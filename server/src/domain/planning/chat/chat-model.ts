@@ -90,7 +90,8 @@ export class OpenAiChatModel implements ChatModel {
       return `${at} could not be reached${cause}`;
     }
     if (error instanceof APIError && error.status !== undefined) {
-      return `${at} answered HTTP ${error.status}: ${error.message}`;
+      const said = error.message.replace(new RegExp(`^${error.status}\\s*`), '');
+      return `${at} answered HTTP ${error.status}${said ? `: ${said}` : ''}`;
     }
     const message = error instanceof Error ? error.message : String(error);
     const cause =
