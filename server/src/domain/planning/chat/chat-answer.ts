@@ -1,8 +1,17 @@
 import type { Logger } from '../../../logging/logger.js';
 import type { PlanEntity, PlanMessageEntity } from '../../plan/plan.entity.js';
 import { ChatModelFailure, type ChatModel } from './chat-model.js';
-import type { PlannerService } from './planner.service.js';
+import type { Transactions } from '../../common/transactions.js';
+import type { PlanChatLog } from './plan-chat-log.js';
 import type { ChatMessage } from './planner-prompt.js';
+
+/** What an answer writes with. */
+export interface ChatAnswerDeps {
+  readonly transactions: Transactions;
+  readonly log: PlanChatLog;
+  /** The workspace's skill slugs, for the parser. */
+  readonly knownSkills: (projectId: string) => Promise<ReadonlySet<string>>;
+}
 
 /** A batch of streamed text is written once it is this long… */
 const BATCH_CHARS = 2_000;
@@ -23,14 +32,14 @@ export class ChatAnswer {
   private lastWrite = 0;
 
   constructor(
-    private readonly planner: PlannerService,
+    private readonly deps: ChatAnswerDeps,
     private readonly model: ChatModel,
     private readonly plan: PlanEntity,
     private readonly logger: Logger,
   ) {}
 
   async run(prompt: readonly ChatMessage[], signal: AbortSignal): Promise<void> {
-    const transactions = this.planner.transactions;
+    const { transactions, log } = this.deps;
     try {
       for await (const piece of this.model.stream(prompt, signal)) {
         this.text += piece;
@@ -40,12 +49,12 @@ export class ChatAnswer {
         }
       }
       await this.flush();
-      const knownSkills = await this.planner.knownSkills(this.plan.projectId);
+      const knownSkills = await this.deps.knownSkills(this.plan.projectId);
       if (!this.text.trim()) {
         throw new ChatModelFailure(`the model ${this.model.model} sent an empty reply`);
       }
       await transactions.run((tx) =>
-        this.planner.record(tx, this.plan, this.message?.id, this.text, knownSkills),
+        log.record(tx, this.plan, this.message?.id, this.text, knownSkills),
       );
     } catch (error) {
       await this.failed(error, signal);
@@ -57,9 +66,9 @@ export class ChatAnswer {
     const piece = this.pending;
     this.pending = '';
     this.lastWrite = Date.now();
-    await this.planner.transactions.run(async (tx) => {
-      this.message ??= await this.planner.start(tx, this.plan);
-      await this.planner.append(tx, this.plan, this.message.id, piece);
+    await this.deps.transactions.run(async (tx) => {
+      this.message ??= await this.deps.log.start(tx, this.plan);
+      await this.deps.log.append(tx, this.plan, this.message.id, piece);
     });
   }
 
@@ -75,16 +84,16 @@ export class ChatAnswer {
     }
     try {
       await this.flush().catch(() => undefined);
-      await this.planner.transactions.run(async (tx) => {
+      await this.deps.transactions.run(async (tx) => {
         if (this.message) {
-          await this.planner.settleIncomplete(tx, this.plan, this.message.id);
-          await this.planner.notice(
+          await this.deps.log.settleIncomplete(tx, this.plan, this.message.id);
+          await this.deps.log.notice(
             tx,
             this.plan,
             `The planner’s reply above is incomplete: ${why}. Nothing was built from it; send your message again to retry.`,
           );
         } else {
-          await this.planner.notice(
+          await this.deps.log.notice(
             tx,
             this.plan,
             `The planner could not answer: ${why}. Send your message again to retry.`,

@@ -1,7 +1,7 @@
 import type { Logger } from '../../../logging/logger.js';
 import { badInput, conflict } from '../../common/errors.js';
 import { toPublicId } from '../../common/public-id.js';
-import type { Transactions, Tx } from '../../common/transactions.js';
+import type { Transactions } from '../../common/transactions.js';
 import type { Dispatcher } from '../../dispatch/dispatcher.js';
 import type { RunQueue } from '../../dispatch/run-queue.js';
 import type { EventLog } from '../../events/event-log.service.js';
@@ -20,6 +20,7 @@ import { isAlive } from '../../session/session.service.js';
 import type { SessionService } from '../../session/session.service.js';
 import type { SkillService } from '../../skill/skill.service.js';
 import { ChatAnswer } from './chat-answer.js';
+import { PlanChatLog } from './plan-chat-log.js';
 import type { ChatModel } from './chat-model.js';
 import { PLAN_CHAT_RUN, type PlanChatRepository } from './plan-chat.repository.js';
 import {
@@ -28,7 +29,6 @@ import {
   type PlannerPromptInput,
   type PromptKnowledgeHit,
 } from './planner-prompt.js';
-import { classifyReply, malformedNotice } from './reply-classifier.js';
 
 /** Who answers a plan chat message. */
 export enum PlannerKind {
@@ -78,15 +78,11 @@ export class PlannerService {
   /** Plans whose answer streams from the model in this process. */
   private readonly answering = new Map<string, { abort: AbortController; done: Promise<void> }>();
 
-  constructor(private readonly deps: PlannerDeps) {}
+  /** Writes the conversation: messages, streamed text, classified replies. */
+  private readonly log: PlanChatLog;
 
-  get transactions(): Transactions {
-    return this.deps.transactions;
-  }
-
-  /** Whether plan chat is answered by the configured model. */
-  get hasModel(): boolean {
-    return this.deps.model !== undefined;
+  constructor(private readonly deps: PlannerDeps) {
+    this.log = new PlanChatLog(deps.events, deps.chat);
   }
 
   /** Records the user's message and starts the answer; returns the message and who answers. */
@@ -126,7 +122,7 @@ export class PlannerService {
         }
         const conversation = await this.deps.chat.conversationOf(tx.manager, plan.id);
         const [last] = await this.deps.chat.recent(conversation.id, 1, tx.manager);
-        const saved = await this.post(tx, plan, {
+        const saved = await this.log.post(tx, plan, {
           kind:
             last?.author === PlanMessageAuthor.PLANNER && last.kind === PlanMessageKind.QUESTION
               ? PlanMessageKind.CLARIFICATION
@@ -135,7 +131,7 @@ export class PlannerService {
           body: text,
         });
         if (planner === PlannerKind.NONE) {
-          await this.notice(tx, plan, NO_PLANNER_NOTICE);
+          await this.log.notice(tx, plan, NO_PLANNER_NOTICE);
         } else if (planner === PlannerKind.DAEMON && prompt) {
           await this.deps.dispatcher.enqueueFor(tx, {
             projectId: plan.projectId,
@@ -151,7 +147,12 @@ export class PlannerService {
         return saved;
       });
       if (planner === PlannerKind.OPENAI && prompt && this.deps.model) {
-        const answer = new ChatAnswer(this, this.deps.model, plan, this.deps.logger);
+        const answer = new ChatAnswer(
+          { transactions: this.deps.transactions, log: this.log, knownSkills: this.knownSkills },
+          this.deps.model,
+          plan,
+          this.deps.logger,
+        );
         void answer
           .run(buildPlannerPrompt(prompt), abort.signal)
           .finally(() => this.finishAnswer(plan.id, release));
@@ -188,40 +189,8 @@ export class PlannerService {
     return this.deps.transactions.run(async (tx) => {
       await this.deps.queue.underLease(tx, run, leaseVersion);
       const plan = await this.deps.locks.lock(tx, planId);
-      return this.record(tx, plan, undefined, text, knownSkills);
+      return this.log.record(tx, plan, undefined, text, knownSkills);
     });
-  }
-
-  /**
-   * Settles a planner's reply: a new message (`messageId` undefined) or the streamed one, with
-   * its kind and parsed proposal; a malformed proposal also gets Studio's note naming the errors.
-   */
-  async record(
-    tx: Tx,
-    plan: PlanEntity,
-    messageId: string | undefined,
-    text: string,
-    knownSkills: ReadonlySet<string>,
-  ): Promise<{ message: PlanMessageEntity; notice: PlanMessageEntity | null }> {
-    const reply = classifyReply(text, knownSkills);
-    const kind = reply.kind === 'MALFORMED' ? PlanMessageKind.FOLLOW_UP : reply.kind;
-    const proposal =
-      reply.kind === PlanMessageKind.PROPOSAL
-        ? (reply.proposal as unknown as Record<string, unknown>)
-        : null;
-    const message = messageId
-      ? await this.settle(tx, plan, messageId, kind, proposal)
-      : await this.post(tx, plan, {
-          kind,
-          author: PlanMessageAuthor.PLANNER,
-          body: text,
-          proposal,
-        });
-    const notice =
-      reply.kind === 'MALFORMED'
-        ? await this.notice(tx, plan, malformedNotice(reply.errors))
-        : null;
-    return { message, notice };
   }
 
   /** Stops the answers streaming in this process and waits for them to settle (shutdown). */
@@ -231,96 +200,11 @@ export class PlannerService {
     await Promise.all(running.map((answer) => answer.done));
   }
 
-  async knownSkills(projectId: string): Promise<ReadonlySet<string>> {
+  /** The workspace's skill slugs, for the parser. */
+  private readonly knownSkills = async (projectId: string): Promise<ReadonlySet<string>> => {
     const workspaceId = await this.workspaceOf(projectId);
     return new Set((await this.deps.skills.inWorkspace(workspaceId)).map((skill) => skill.slug));
-  }
-
-  // ---- writing the conversation ------------------------------------------------------------
-
-  /** A new message of the conversation, announced with PlanMessagePosted. */
-  async post(
-    tx: Tx,
-    plan: PlanEntity,
-    message: {
-      kind: PlanMessageKind;
-      author: PlanMessageAuthor;
-      body: string;
-      proposal?: Record<string, unknown> | null;
-    },
-  ): Promise<PlanMessageEntity> {
-    const conversation = await this.deps.chat.conversationOf(tx.manager, plan.id);
-    const saved = await this.deps.chat.insert(tx.manager, {
-      conversationId: conversation.id,
-      ...message,
-    });
-    await this.announce(tx, plan, 'PlanMessagePosted', saved);
-    return saved;
-  }
-
-  /** Studio's own word in the conversation (a SYSTEM message). */
-  notice(tx: Tx, plan: PlanEntity, body: string): Promise<PlanMessageEntity> {
-    return this.post(tx, plan, {
-      kind: PlanMessageKind.FOLLOW_UP,
-      author: PlanMessageAuthor.SYSTEM,
-      body,
-    });
-  }
-
-  /** The planner's message whose text will stream in (PlanMessageStarted). */
-  async start(tx: Tx, plan: PlanEntity): Promise<PlanMessageEntity> {
-    const conversation = await this.deps.chat.conversationOf(tx.manager, plan.id);
-    const saved = await this.deps.chat.insert(tx.manager, {
-      conversationId: conversation.id,
-      kind: PlanMessageKind.FOLLOW_UP,
-      author: PlanMessageAuthor.PLANNER,
-      body: '',
-    });
-    await this.announce(tx, plan, 'PlanMessageStarted', saved);
-    return saved;
-  }
-
-  /** More of a streaming message's text, recorded and announced (PlanMessageDelta). */
-  async append(tx: Tx, plan: PlanEntity, messageId: string, text: string): Promise<void> {
-    const offset = await this.deps.chat.appendBody(tx.manager, messageId, text);
-    await this.deps.events.append(tx, plan.projectId, 'PlanMessageDelta', {
-      planId: toPublicId('Plan', plan.id),
-      messageId: toPublicId('PlanMessage', messageId),
-      offset,
-      text,
-    });
-  }
-
-  /** A streamed message whose stream broke: kept as it is, announced as posted. */
-  async settleIncomplete(tx: Tx, plan: PlanEntity, messageId: string): Promise<void> {
-    await this.settle(tx, plan, messageId, PlanMessageKind.FOLLOW_UP, null);
-  }
-
-  private async settle(
-    tx: Tx,
-    plan: PlanEntity,
-    messageId: string,
-    kind: PlanMessageKind,
-    proposal: Record<string, unknown> | null,
-  ): Promise<PlanMessageEntity> {
-    const saved = await this.deps.chat.settle(tx.manager, messageId, kind, proposal);
-    await this.announce(tx, plan, 'PlanMessagePosted', saved);
-    return saved;
-  }
-
-  private async announce(
-    tx: Tx,
-    plan: PlanEntity,
-    type: 'PlanMessagePosted' | 'PlanMessageStarted',
-    message: PlanMessageEntity,
-  ): Promise<void> {
-    await this.deps.events.append(tx, plan.projectId, type, {
-      planId: toPublicId('Plan', plan.id),
-      messageId: toPublicId('PlanMessage', message.id),
-      kind: message.kind,
-      author: message.author,
-    });
-  }
+  };
 
   // ---- the prompt ---------------------------------------------------------------------------
 
