@@ -496,6 +496,14 @@ describe('plan chat without an endpoint', () => {
     expect(posted.notice).toBeNull();
     expect(posted.message).toMatchObject({ author: 'PLANNER', kind: 'PROPOSAL' });
     expect(posted.message?.proposal).toMatchObject({ title: 'Checkout v2' });
+    // the daemon retrying a call whose answer it missed records nothing twice
+    const retried = await post({
+      runId,
+      leaseVersion,
+      text: `Plan:\n\n\`\`\`json\n${JSON.stringify(PROPOSAL)}\n\`\`\``,
+    });
+    expect(retried.message?.id).toBe(posted.message?.id);
+    expect((await conversation(server, planId)).map((m) => m.author)).toEqual(['USER', 'PLANNER']);
     expect(await phaseAndTaskCount(server, planId)).toEqual({ phases: 0, tasks: 0 });
 
     const malformed = await post({

@@ -86,6 +86,22 @@ export class PlanChatRepository {
     return manager.findOneByOrFail(PlanMessageEntity, { id: messageId });
   }
 
+  /** The planner's latest message in the plan's conversation written since `since`. */
+  async lastFromPlannerSince(
+    manager: EntityManager,
+    conversationId: string,
+    since: Date,
+  ): Promise<PlanMessageEntity | undefined> {
+    const found = await manager
+      .createQueryBuilder(PlanMessageEntity, 'm')
+      .where('m.conversation_id = :conversationId', { conversationId })
+      .andWhere('m.author = :author', { author: 'PLANNER' })
+      .andWhere('m.created_at >= :since', { since })
+      .orderBy('m.id', 'DESC')
+      .getOne();
+    return found ?? undefined;
+  }
+
   /** A PLANNING run plan chat queued for the plan that has not finished yet. */
   async openChatRun(manager: EntityManager, planId: string): Promise<string | undefined> {
     const rows: Array<{ id: string }> = await manager.query(

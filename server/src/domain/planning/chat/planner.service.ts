@@ -189,6 +189,14 @@ export class PlannerService {
     return this.deps.transactions.run(async (tx) => {
       await this.deps.queue.underLease(tx, run, leaseVersion);
       const plan = await this.deps.locks.lock(tx, planId);
+      // a retried call (the daemon did not hear the answer) records nothing twice
+      const conversation = await this.deps.chat.conversationOf(tx.manager, planId);
+      const posted = await this.deps.chat.lastFromPlannerSince(
+        tx.manager,
+        conversation.id,
+        run.queuedAt,
+      );
+      if (posted?.body === text) return { message: posted, notice: null };
       return this.log.record(tx, plan, undefined, text, knownSkills);
     });
   }
