@@ -97,7 +97,9 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
       loginLimits: config.loginLimits,
       leadWorkerCap: config.leadWorkerCap,
       embeddings: config.embeddings,
+      openai: config.openai,
     });
+    cleanup.push(() => step('plan chat answers stopped', () => services.planner.idle()));
     cleanup.push(() => step('pull requests settled', () => services.releases.idle()));
     // Vectors of another embedder (or none) are re-embedded in the background, batch by batch.
     services.knowledge.startReembedding();

@@ -14,6 +14,10 @@ import { createEmbedder } from './domain/knowledge/embedder.js';
 import { KnowledgeService } from './domain/knowledge/knowledge.service.js';
 import { RepoAnalysisService } from './domain/knowledge/repo-analysis.service.js';
 import type { OpenAICompatibleOptions } from './domain/knowledge/openai-embedder.js';
+import { OpenAiChatModel } from './domain/planning/chat/chat-model.js';
+import { PlanChatRepository } from './domain/planning/chat/plan-chat.repository.js';
+import { PlannerService } from './domain/planning/chat/planner.service.js';
+import type { OpenAiConfig } from './config/config.js';
 import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
 import { PlanLocks } from './domain/plan/plan-locks.js';
 import { PlanService } from './domain/plan/plan.service.js';
@@ -82,6 +86,8 @@ export interface Services {
   readonly runs: RunService;
   readonly knowledge: KnowledgeService;
   readonly repoAnalysis: RepoAnalysisService;
+  /** Plan chat: the model, a daemon's PLANNING run, or the plain word that nobody answers. */
+  readonly planner: PlannerService;
   readonly audit: AuditService;
   readonly transactions: Transactions;
 }
@@ -99,6 +105,8 @@ export function createServices(deps: {
   leadWorkerCap?: number;
   /** MAESTRO_EMBEDDINGS_*: an OpenAI-compatible endpoint; by default the local lexical embedder. */
   embeddings?: OpenAICompatibleOptions | undefined;
+  /** OPENAI_BASE_URL and friends: plan chat's model; undefined when none is configured. */
+  openai?: OpenAiConfig | undefined;
 }): Services {
   const { dataSource } = deps;
   const transactions = new Transactions(dataSource, deps.logger);
@@ -205,6 +213,26 @@ export function createServices(deps: {
     createEmbedder(deps.embeddings),
     deps.logger.child({ component: 'knowledge' }),
   );
+  const sessions = new SessionService(dataSource);
+  const planner = new PlannerService({
+    transactions,
+    events,
+    chat: new PlanChatRepository(dataSource),
+    locks,
+    knowledge,
+    skills,
+    sessions,
+    dispatcher,
+    queue,
+    model: deps.openai
+      ? new OpenAiChatModel({
+          baseUrl: deps.openai.baseUrl,
+          apiKey: deps.openai.apiKey,
+          model: deps.openai.models.hard,
+        })
+      : undefined,
+    logger: deps.logger.child({ component: 'planner' }),
+  });
   return {
     queue,
     dispatcher,
@@ -248,7 +276,7 @@ export function createServices(deps: {
     skills,
     plans,
     tasks,
-    sessions: new SessionService(dataSource),
+    sessions,
     runs,
     knowledge,
     repoAnalysis: new RepoAnalysisService(
@@ -259,6 +287,7 @@ export function createServices(deps: {
       queue,
       knowledge,
     ),
+    planner,
     audit,
     transactions,
     comments,

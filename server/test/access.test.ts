@@ -216,6 +216,10 @@ describe('the authorization matrix', () => {
         proposal: '# P\n## Ph\n- T\n',
       }),
     },
+    sendPlanMessage: {
+      action: 'plan.write',
+      input: async () => ({ planId: await fresh.plan(), text: 'Plan the release.' }),
+    },
     updatePlan: { action: 'plan.write', input: () => ({ planId: f.planId, name: 'Plan' }) },
     deletePlan: { action: 'plan.write', input: async () => ({ planId: await fresh.plan() }) },
     setPlanStatus: {
@@ -360,6 +364,14 @@ describe('the authorization matrix', () => {
         leaseVersion: 1,
         workerSessionId: await fresh.session(caller),
         packet: { title: 'Write the tests', instructions: 'Cover the parser.' },
+      }),
+    },
+    postPlanProposal: {
+      action: 'agent.run',
+      input: async (caller) => ({
+        runId: await fresh.claimed(caller),
+        leaseVersion: 1,
+        text: 'Which database?',
       }),
     },
     postSubtask: {

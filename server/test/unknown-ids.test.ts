@@ -90,6 +90,11 @@ describe('every mutation refuses ids that name nothing, and ids that are not ids
       field: 'planId',
       input: () => ({ planId: UNKNOWN.plan, proposal: '# P\n## Ph\n- T\n' }),
     },
+    sendPlanMessage: { field: 'planId', input: () => ({ planId: UNKNOWN.plan, text: 'x' }) },
+    postPlanProposal: {
+      field: 'runId',
+      input: () => ({ runId: UNKNOWN.run, leaseVersion: 1, text: 'x' }),
+    },
     updatePlan: { field: 'planId', input: () => ({ planId: UNKNOWN.plan, name: 'x' }) },
     deletePlan: { field: 'planId', input: () => ({ planId: UNKNOWN.plan }) },
     setPlanStatus: { field: 'planId', input: () => ({ planId: UNKNOWN.plan, status: 'ACTIVE' }) },

@@ -25,6 +25,7 @@ import {
   type PromptArtifact,
   type PromptComment,
 } from './prompts.js';
+import { planningPrompt, postPlanningReply, postsToPlanChat } from './planning-post.js';
 import { RunReporter, type Lease } from './run-reporter.js';
 import { settled, UserErrorsFailure, type StudioCalls } from './studio-calls.js';
 
@@ -311,7 +312,11 @@ export class RunExecutor {
         return this.review(run, needTask(), needEpic(), reporter, signal);
       default:
         return this.inScratch(run, epic ?? git.baseBranch, async (dir) => {
-          const result = await this.provide(run, 'text', textPrompt(run), dir, reporter, signal);
+          const prompt = planningPrompt(run) ?? textPrompt(run);
+          const result = await this.provide(run, 'text', prompt, dir, reporter, signal);
+          // PLANNING and REFINE replies go into the plan's conversation before completing
+          if (postsToPlanChat(run))
+            await postPlanningReply(this.options.calls, reporter.lease, result.outcome.text, log);
           return { summary: result.outcome.text, usage: result.outcome };
         });
     }

@@ -2,6 +2,10 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { SignedOutError } from '../auth/token-source.js';
 import { backoffDelay } from '../connection/backoff.js';
 import { StudioClient, StudioError } from '../connection/studio-client.js';
+import {
+  DaemonPostPlanProposalDocument,
+  type DaemonPostPlanProposalMutation,
+} from '../generated/graphql.js';
 
 /** Where a connection's access tokens come from: an identity's TokenSource, or a fixed token. */
 export interface AccessTokens {
@@ -99,6 +103,23 @@ export class StudioCalls {
         await pause(backoffDelay(attempt, Math.random, options.capMs ?? 10_000), options.signal);
       }
     }
+  }
+
+  /**
+   * A PLANNING or REFINE run's reply into its plan's conversation, under the run's lease
+   * (retried while Studio is unreachable); UserErrorsFailure when Studio refuses it.
+   */
+  async postPlanProposal(
+    lease: { readonly runId: string; readonly leaseVersion: number },
+    text: string,
+    signal?: AbortSignal,
+  ): Promise<DaemonPostPlanProposalMutation['postPlanProposal']> {
+    const { postPlanProposal } = await this.persist(
+      DaemonPostPlanProposalDocument,
+      { input: { ...lease, text } },
+      signal ? { signal } : {},
+    );
+    return settled(postPlanProposal);
   }
 }
 

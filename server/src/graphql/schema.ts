@@ -16,6 +16,7 @@ import { PhaseResolver } from './plan/phase.resolver.js';
 import { PlanConversationResolver, PlanResolver } from './plan/plan.resolver.js';
 import { ProposalResolver } from './plan/proposal.resolver.js';
 import { PlanMessageDiffResolver, ReplanResolver } from './plan/replan.resolver.js';
+import { PlanChatResolver } from './plan/chat.resolver.js';
 import { ProjectResolver } from './project/project.resolver.js';
 import { RunResolver, TaskRunsResolver } from './run/run.resolver.js';
 import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/session.resolver.js';
@@ -49,6 +50,7 @@ export const RESOLVERS = [
   ProposalResolver,
   ReplanResolver,
   PlanMessageDiffResolver,
+  PlanChatResolver,
   PhaseResolver,
   TaskResolver,
   TaskCommentResolver,

@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'PlanStatusChanged',
   'PlanMessagePosted',
   'PlanReplanned',
+  'PlanMessageStarted',
+  'PlanMessageDelta',
   'PhaseCreated',
   'PhaseUpdated',
   'PhaseMoved',

@@ -455,7 +455,7 @@ async function operatorOf(ctx: GraphQLContext, workspaceId: string): Promise<Ope
   return { memberId: member.id, userId, workspaceId, address: ctx.client.address };
 }
 
-async function ownRun(ctx: GraphQLContext, runId: string): Promise<AgentRunEntity> {
+export async function ownRun(ctx: GraphQLContext, runId: string): Promise<AgentRunEntity> {
   const { run } = await ctx.access.run(runId, 'agent.run');
   if (run.sessionId) {
     const session = await ctx.loaders.session.load(run.sessionId);

@@ -41,6 +41,13 @@ import {
   UpdatePlanInput,
 } from './plan.type.js';
 
+/** The project events planChat follows, and the update each one is. */
+const CHAT_UPDATES: Partial<Record<string, PlanChatUpdateType>> = {
+  PlanMessagePosted: PlanChatUpdateType.MESSAGE_POSTED,
+  PlanMessageStarted: PlanChatUpdateType.MESSAGE_STARTED,
+  PlanMessageDelta: PlanChatUpdateType.MESSAGE_DELTA,
+};
+
 @Resolver(() => PlanType)
 export class PlanResolver {
   @Query(() => PlanType, { nullable: true, description: 'A plan by id; null if none.' })
@@ -139,14 +146,19 @@ export class PlanResolver {
         await ctx.services.events.lastSeq(project.id),
       );
       return transformStream<EventRecord, PlanChatUpdate>(events, async (event) => {
-        if (event.type !== 'PlanMessagePosted' || event.payload.planId !== planId) return undefined;
+        const type = CHAT_UPDATES[event.type];
+        if (!type || event.payload.planId !== planId) return undefined;
         const key = ctx.access.decode('PlanMessage', String(event.payload.messageId), 'messageId');
         const [message] = await ctx.services.plans.getMessages([key]);
         return message
           ? Object.assign(new PlanChatUpdate(), {
-              type: PlanChatUpdateType.MESSAGE_POSTED,
+              type,
               message: PlanMessageType.from(message),
               seq: event.seq,
+              delta:
+                type === PlanChatUpdateType.MESSAGE_DELTA
+                  ? { offset: Number(event.payload.offset), text: String(event.payload.text) }
+                  : null,
             })
           : undefined;
       });

@@ -327,10 +327,23 @@ export class PhasePayload {
 }
 
 export enum PlanChatUpdateType {
-  /** A message was added to the conversation. */
+  /** A message was added to the conversation, or a streamed one is complete. */
   MESSAGE_POSTED = 'MESSAGE_POSTED',
+  /** The planner's message whose text streams in was created (its body is empty). */
+  MESSAGE_STARTED = 'MESSAGE_STARTED',
+  /** More text of a streaming message: `delta`. */
+  MESSAGE_DELTA = 'MESSAGE_DELTA',
 }
 registerEnumType(PlanChatUpdateType, { name: 'PlanChatUpdateType' });
+
+@ObjectType('PlanMessageDelta', { description: "A piece of a streaming message's text." })
+export class PlanMessageDelta {
+  @Field(() => Int, { description: 'Where `text` starts in the message body (0-based).' })
+  offset: number;
+
+  @Field()
+  text: string;
+}
 
 @ObjectType('PlanChatUpdate', { description: "A change to a plan's conversation." })
 export class PlanChatUpdate {
@@ -342,4 +355,10 @@ export class PlanChatUpdate {
 
   @Field(() => SafeInt, { description: 'The seq of the project event that announced it.' })
   seq: number;
+
+  @Field(() => PlanMessageDelta, {
+    nullable: true,
+    description: 'MESSAGE_DELTA: the text appended to the message body, and where it starts.',
+  })
+  delta?: PlanMessageDelta | null;
 }
