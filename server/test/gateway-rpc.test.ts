@@ -118,6 +118,8 @@ const AUDITS = {
   'R-12': 'SHOULD a worker registers into its team through the team channel',
   'R-13':
     "MUST knowledge.search answers the channel's project's hybrid search, filtered; bad params are named",
+  'R-14':
+    "MUST run.planProposal posts a PLANNING run's reply into its plan's conversation under the lease",
 } as const;
 type AuditId = keyof typeof AUDITS;
 const covered = new Set<AuditId>();
@@ -497,6 +499,76 @@ describe('compatibility gateway: a daemon over JSON-RPC 2.0', () => {
     ).toMatchObject({ code: -32602 });
     const tooMany = (await daemon.call('knowledge.search', { query: 'retry', first: 500 })).error;
     expect(tooMany?.message).toContain('first');
+  });
+
+  test(audits('R-14'), async () => {
+    const { id: projectId } = await server.factory.project({
+      workspaceId: server.owner.workspaceId,
+      remoteUrl: 'https://github.com/acme/gateway-planning',
+    });
+    const daemon = await connect(server.owner.accessToken);
+    await daemon.subscribe(`private-project.${projectId}`);
+    const { session } = (await daemon.result('session.register', {
+      role: 'LEAD',
+      name: 'planner-bot',
+      machineId: 'machine-planner',
+    })) as { session: { id: string } };
+    const { planId } = await planWithTasks(server, projectId, 0);
+    const { sendPlanMessage } = await server.query<
+      { sendPlanMessage: { planner: string; userErrors: unknown[] } },
+      unknown
+    >(
+      'mutation($i: SendPlanMessageInput!) { sendPlanMessage(input: $i) { planner userErrors { message } } }',
+      { i: { planId, text: 'Plan a search page.' } },
+    );
+    // no model endpoint in this Studio, but a daemon is connected: a PLANNING run answers
+    expect(sendPlanMessage).toEqual({ planner: 'DAEMON', userErrors: [] });
+    const pushed = await expectEventually(() => {
+      const found = daemon.notifications.find(
+        (n) => n.method === 'run.dispatched' && n.params.purpose === 'PLANNING',
+      );
+      if (!found) throw new Error('no run.dispatched for PLANNING yet');
+      return found;
+    });
+    const claimed = (await daemon.result('run.claim', {
+      sessionId: session.id,
+      runId: pushed.params.runId,
+    })) as { run: { id: string; instructions: { prompt?: string } | null }; leaseVersion: number };
+    const lease = { runId: claimed.run.id, leaseVersion: claimed.leaseVersion };
+
+    expect((await daemon.call('run.planProposal', lease)).error).toMatchObject({ code: -32602 });
+    const stale = await daemon.call('run.planProposal', {
+      ...lease,
+      leaseVersion: lease.leaseVersion + 1,
+      text: 'x',
+    });
+    expect(stale.error).toMatchObject({ code: -32010, data: { graphqlCode: 'STALE_LEASE' } });
+    const proposal = JSON.stringify({
+      title: 'Search',
+      phases: [{ name: 'Backend', tasks: [{ key: 'index', title: 'Build the index' }] }],
+    });
+    const posted = (await daemon.result('run.planProposal', {
+      ...lease,
+      text: `\`\`\`json\n${proposal}\n\`\`\``,
+    })) as { message: { kind: string; author: string; proposal: { title: string } } };
+    expect(posted.message).toMatchObject({
+      kind: 'PROPOSAL',
+      author: 'PLANNER',
+      proposal: { title: 'Search' },
+    });
+    expect(await daemon.result('run.complete', { ...lease, summary: 'proposed' })).toMatchObject({
+      run: { status: 'SUCCEEDED' },
+    });
+    const { plan } = await server.query<
+      { plan: { conversation: { messages: { nodes: { author: string; kind: string }[] } } } },
+      unknown
+    >('query($id: ID!) { plan(id: $id) { conversation { messages { nodes { author kind } } } } }', {
+      id: planId,
+    });
+    expect(plan.conversation.messages.nodes.map((m) => `${m.author} ${m.kind}`)).toEqual([
+      'USER FOLLOW_UP',
+      'PLANNER PROPOSAL',
+    ]);
   });
 
   test('every audit in the table has a test', () => {

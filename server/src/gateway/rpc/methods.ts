@@ -15,6 +15,7 @@ import {
   GatewayRunHeartbeatDocument,
   GatewayRunOutputDocument,
   GatewayRunPauseDocument,
+  GatewayRunPlanProposalDocument,
   GatewayRunSubtaskDocument,
   GatewaySessionEndDocument,
   GatewaySessionHeartbeatDocument,
@@ -291,6 +292,15 @@ export const METHODS: Readonly<Record<string, Method>> = {
     required: [...RUN_LEASE, 'directive'],
     run: async (p, call, deps) =>
       settled((await op(deps, call, GatewayRunSubtaskDocument, { input: p as never })).postSubtask),
+  },
+  'run.planProposal': {
+    params: [...RUN_LEASE, 'text'],
+    required: [...RUN_LEASE, 'text'],
+    run: async (p, call, deps) =>
+      settled(
+        (await op(deps, call, GatewayRunPlanProposalDocument, { input: p as never }))
+          .postPlanProposal,
+      ),
   },
   'task.accept': {
     params: ['sessionId', 'taskId'],
