@@ -40,7 +40,8 @@ import { SecretBox } from './domain/githost/secret-box.js';
 import { Dispatcher } from './domain/dispatch/dispatcher.js';
 import type { RunHooks, WorkHooks } from './domain/dispatch/work-hooks.js';
 import { Reaper } from './domain/dispatch/reaper.js';
-import { RunQueue } from './domain/dispatch/run-queue.js';
+import { RunStatus } from './domain/run/run.types.js';
+import { PLANNING_PURPOSES, RunQueue } from './domain/dispatch/run-queue.js';
 import { SessionRegistry } from './domain/dispatch/session-registry.js';
 import { SubtaskDirectives } from './domain/dispatch/subtasks.js';
 import { Teams } from './domain/dispatch/teams.js';
@@ -132,14 +133,26 @@ export function createServices(deps: {
   );
   // The review loop follows what the queue, the plans and the tasks do, and uses all three:
   // they reach it through these forwarders, bound once it exists.
-  const wired: { delivery?: Delivery } = {};
+  const wired: { delivery?: Delivery; planner?: PlannerService } = {};
   const deliver = (): Delivery => {
     if (!wired.delivery) throw new Error('the review loop is not wired yet');
     return wired.delivery;
   };
+  const plannerOf = (): PlannerService => {
+    if (!wired.planner) throw new Error('plan chat is not wired yet');
+    return wired.planner;
+  };
   const runHooks: RunHooks = {
     verdictOf: (...args) => deliver().verdictOf(...args),
-    runFinished: (...args) => deliver().runFinished(...args),
+    runFinished: async (tx, run, verdict) => {
+      await deliver().runFinished(tx, run, verdict);
+      if (run.status === RunStatus.FAILED && run.planId && PLANNING_PURPOSES.includes(run.purpose))
+        await plannerOf().planningRunFailed(tx, {
+          id: run.id,
+          planId: run.planId,
+          reason: run.exitReason ?? 'no reason given',
+        });
+    },
   };
   const workHooks: WorkHooks = {
     taskStatusChanged: (...args) => deliver().taskStatusChanged(...args),
@@ -233,6 +246,7 @@ export function createServices(deps: {
       : undefined,
     logger: deps.logger.child({ component: 'planner' }),
   });
+  wired.planner = planner;
   return {
     queue,
     dispatcher,
@@ -245,6 +259,7 @@ export function createServices(deps: {
       events,
       logger: deps.logger.child({ component: 'reaper' }),
       // Independent chores: one failing does not hold up the other; the first failure is logged.
+      planningFailed: (tx, run) => planner.planningRunFailed(tx, run),
       afterPass: async () => {
         const failures: unknown[] = [];
         for (const chore of [() => releases.openDue(), () => knowledge.reembedStale()]) {

@@ -8,7 +8,7 @@ import {
 } from '../src/domain/knowledge/knowledge.entity.js';
 import { PlanMessageAuthor, PlanMessageKind } from '../src/domain/plan/plan.entity.js';
 import { AgentRunEntity } from '../src/domain/run/run.entity.js';
-import { RunPurpose } from '../src/domain/run/run.types.js';
+import { RunPurpose, RunStatus } from '../src/domain/run/run.types.js';
 import { queueRun } from './support/agents.js';
 import { expectEventually } from './support/expect-eventually.js';
 import type { SubscriptionProbe } from './support/graphql-client.js';
@@ -515,6 +515,63 @@ describe('plan chat without an endpoint', () => {
     expect(malformed.notice?.author).toBe('SYSTEM');
     expect(malformed.notice?.body).toContain('line 3');
     expect(malformed.notice?.body).toContain('estimate');
+  });
+
+  test('a PLANNING run that fails without a reply is said in the conversation; one that replied adds nothing', async () => {
+    const sessionId = await register();
+    const planId = await newPlan(server, projectId);
+    const planKey = parsePublicIdOf('Plan', planId) as string;
+    const openRun = async () => {
+      const runs = await server.studio.database.dataSource.manager.findBy(AgentRunEntity, {
+        planId: planKey,
+        status: RunStatus.QUEUED,
+      });
+      expect(runs).toHaveLength(1);
+      return claim(sessionId, toPublicId('Run', (runs[0] as AgentRunEntity).id));
+    };
+    const authors = async () =>
+      (await conversation(server, planId)).map((m) => `${m.author} ${m.kind}`);
+
+    // failRun: the daemon's provider crashed
+    expect((await send(server, planId, 'Plan the cart.')).planner).toBe('DAEMON');
+    const first = await openRun();
+    await ok(
+      server,
+      'failRun',
+      {
+        runId: first.run.id,
+        leaseVersion: first.leaseVersion,
+        reason: 'claude exited with code 1',
+      },
+      'run { status }',
+    );
+    const afterFail = await conversation(server, planId);
+    expect(afterFail.map((m) => m.author)).toEqual(['USER', 'SYSTEM']);
+    expect(afterFail[1]?.body).toContain("The daemon's planner could not answer");
+    expect(afterFail[1]?.body).toContain('claude exited with code 1');
+    expect(afterFail[1]?.body).toContain('Send the message again');
+
+    // the reaper: the daemon went silent on the run's last attempt
+    expect((await send(server, planId, 'Plan the cart, again.')).planner).toBe('DAEMON');
+    const second = await openRun();
+    await server.studio.database.dataSource.query(
+      "UPDATE agent_run SET attempt = 3, lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [parsePublicIdOf('Run', second.run.id)],
+    );
+    await server.studio.services.reaper.tick();
+    const afterReap = await conversation(server, planId);
+    expect(afterReap.at(-1)).toMatchObject({ author: 'SYSTEM' });
+    expect(afterReap.at(-1)?.body).toContain('lease expired after 3 attempts');
+
+    // a run that posted its reply and then failed: the reply stands, no notice
+    expect((await send(server, planId, 'One more time?')).planner).toBe('DAEMON');
+    const third = await openRun();
+    const lease = { runId: third.run.id, leaseVersion: third.leaseVersion };
+    expect((await post({ ...lease, text: 'Which payment provider?' })).message?.kind).toBe(
+      'QUESTION',
+    );
+    await ok(server, 'failRun', { ...lease, reason: 'push failed' }, 'run { status }');
+    expect((await authors()).slice(-2)).toEqual(['USER FOLLOW_UP', 'PLANNER QUESTION']);
   });
 
   test('postPlanProposal takes only PLANNING and REFINE runs, and needs agent.run', async () => {

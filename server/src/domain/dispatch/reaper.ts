@@ -59,6 +59,14 @@ export interface ReaperDeps {
   readonly now?: () => Date;
   /** More periodic work for the replica holding the lock (release pull requests still due). */
   readonly afterPass?: () => Promise<void>;
+  /**
+   * A plan's PLANNING or REFINE run failed here (out of attempts), in the failing transaction:
+   * plan chat says so in the conversation.
+   */
+  readonly planningFailed?: (
+    tx: Tx,
+    run: { readonly id: string; readonly planId: string; readonly reason: string },
+  ) => Promise<void>;
 }
 
 interface ExpiredRun {
@@ -277,6 +285,9 @@ export class Reaper {
       });
       // A delegated run is its lead's business: RunFailed tells the lead, the task stays.
       if (run.task_id && !run.parent_run_id) await this.needsOperator(tx, run, run.task_id, now);
+      if (run.plan_id && PLANNING_PURPOSES.includes(run.purpose)) {
+        await this.deps.planningFailed?.(tx, { id: run.id, planId: run.plan_id, reason });
+      }
       // A plan's own delivery run (its epic's bootstrap, release, cleanup) waits for retryRun.
       if (!run.task_id && run.plan_id && PLAN_DELIVERY_PURPOSES.has(run.purpose)) {
         await this.deps.events.append(tx, run.project_id, 'DeliveryStalled', {

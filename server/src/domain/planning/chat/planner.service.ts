@@ -1,7 +1,7 @@
 import type { Logger } from '../../../logging/logger.js';
 import { badInput, conflict } from '../../common/errors.js';
 import { toPublicId } from '../../common/public-id.js';
-import type { Transactions } from '../../common/transactions.js';
+import type { Transactions, Tx } from '../../common/transactions.js';
 import type { Dispatcher } from '../../dispatch/dispatcher.js';
 import type { RunQueue } from '../../dispatch/run-queue.js';
 import type { EventLog } from '../../events/event-log.service.js';
@@ -199,6 +199,34 @@ export class PlannerService {
       if (posted?.body === text) return { message: posted, notice: null };
       return this.log.record(tx, plan, undefined, text, knownSkills);
     });
+  }
+
+  /**
+   * A PLANNING or REFINE run of a plan failed — by failRun, or the reaper when its attempts ran
+   * out — without posting a reply: the conversation says so, in the failing transaction, so
+   * the person who asked is not left waiting. A run that did post its reply adds nothing.
+   */
+  async planningRunFailed(
+    tx: Tx,
+    run: { readonly id: string; readonly planId: string; readonly reason: string },
+  ): Promise<void> {
+    const rows: Array<{ queued_at: Date; purpose: RunPurpose }> = await tx.manager.query(
+      'SELECT queued_at, purpose FROM agent_run WHERE id = $1',
+      [run.id],
+    );
+    const found = rows[0];
+    if (!found) return;
+    const plan = await this.deps.locks.lock(tx, run.planId);
+    const conversation = await this.deps.chat.conversationOf(tx.manager, run.planId);
+    if (await this.deps.chat.lastFromPlannerSince(tx.manager, conversation.id, found.queued_at)) {
+      return;
+    }
+    const what = found.purpose === RunPurpose.REFINE ? 're-plan' : 'answer';
+    await this.log.notice(
+      tx,
+      plan,
+      `The daemon's planner could not ${what}: its ${found.purpose} run ${toPublicId('Run', run.id)} failed (${run.reason}). Nothing was built. ${found.purpose === RunPurpose.REFINE ? 'The plan stays as it is.' : 'Send the message again to ask once more.'}`,
+    );
   }
 
   /** Stops the answers streaming in this process and waits for them to settle (shutdown). */
