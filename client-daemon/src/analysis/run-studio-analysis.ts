@@ -1,11 +1,5 @@
-import { SignedOutError } from '../auth/token-source.js';
-import { StudioError } from '../connection/studio-client.js';
-import { callsForStudio } from '../engine/daemon-setup.js';
-import { messageOf } from '../engine/run-executor.js';
 import { DaemonStartRepoAnalysisDocument } from '../generated/graphql.js';
-import { Git } from '../git/git.js';
-import { readConfig } from '../home/config.js';
-import { ProjectNotFound, resolveProject } from '../project/resolve-project.js';
+import { withStudioProject, type StudioExit } from '../project/studio-project.js';
 
 export interface StudioAnalysisOptions {
   readonly home: string;
@@ -24,34 +18,8 @@ export interface StudioAnalysisOptions {
  * run's id (`--json`: one object). Exit 0, 1 on an error, 4 when Studio refuses the credentials
  * or the caller (analysis needs an architect, an admin or the owner).
  */
-export async function runStudioAnalysis(options: StudioAnalysisOptions): Promise<0 | 1 | 4> {
-  const config = await readConfig(options.home);
-  const studio = options.env.MAESTRO_STUDIO_URL?.trim() || config.studio;
-  if (!studio) {
-    options.err('this machine is not connected to a Studio: run maestro auth <token> first');
-    return 1;
-  }
-  try {
-    const { calls, identity } = await callsForStudio(
-      options.home,
-      options.env,
-      studio,
-      options.err,
-    );
-    const projectId =
-      options.projectId ??
-      (
-        await resolveProject({
-          home: options.home,
-          git: new Git(options.env),
-          cwd: options.cwd,
-          studio,
-          workspaceId: identity?.workspaceId ?? '',
-          calls,
-          interactive: false,
-          err: options.err,
-        })
-      ).id;
+export async function runStudioAnalysis(options: StudioAnalysisOptions): Promise<StudioExit> {
+  return withStudioProject(options, async (calls, projectId) => {
     const { startRepoAnalysis } = await calls.request(DaemonStartRepoAnalysisDocument, {
       projectId,
     });
@@ -75,26 +43,5 @@ export async function runStudioAnalysis(options: StudioAnalysisOptions): Promise
     );
     options.out(run.id);
     return 0;
-  } catch (error) {
-    if (
-      error instanceof SignedOutError ||
-      (error instanceof StudioError && ['UNAUTHENTICATED', 'FORBIDDEN'].includes(error.code ?? ''))
-    ) {
-      options.err(
-        error instanceof StudioError && error.code === 'FORBIDDEN'
-          ? `${error.message} (FORBIDDEN)`
-          : `${messageOf(error)}: run maestro auth <token> again`,
-      );
-      return 4;
-    }
-    if (error instanceof ProjectNotFound || error instanceof StudioError) {
-      options.err(
-        error instanceof StudioError && error.code
-          ? `error: ${error.message} (${error.code})`
-          : `error: ${messageOf(error)}`,
-      );
-      return 1;
-    }
-    throw error;
-  }
+  });
 }

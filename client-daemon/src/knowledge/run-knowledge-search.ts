@@ -1,15 +1,9 @@
-import { SignedOutError } from '../auth/token-source.js';
-import { StudioError } from '../connection/studio-client.js';
-import { callsForStudio } from '../engine/daemon-setup.js';
-import { messageOf } from '../engine/run-executor.js';
 import {
   DaemonKnowledgeSearchDocument,
   type DaemonKnowledgeSearchQuery,
   type KnowledgeArtifactType,
 } from '../generated/graphql.js';
-import { Git } from '../git/git.js';
-import { readConfig } from '../home/config.js';
-import { ProjectNotFound, resolveProject } from '../project/resolve-project.js';
+import { withStudioProject, type StudioExit } from '../project/studio-project.js';
 
 /** The artifact types knowledgeSearch filters by (`--type`, any case). */
 export const ARTIFACT_TYPES = [
@@ -42,7 +36,7 @@ export interface KnowledgeSearchOptions {
 type Hit = DaemonKnowledgeSearchQuery['knowledgeSearch'][number];
 
 /** Exit codes (CONVENTIONS): 0 ok (with or without hits), 1 error, 4 authentication. */
-export type KnowledgeSearchExit = 0 | 1 | 4;
+export type KnowledgeSearchExit = StudioExit;
 
 /**
  * `maestro knowledge search <query>`: the project's knowledge artifacts that best match, from
@@ -63,34 +57,7 @@ export async function runKnowledgeSearch(
     }
     types.push(type);
   }
-  const config = await readConfig(options.home);
-  const studio = options.env.MAESTRO_STUDIO_URL?.trim() || config.studio;
-  if (!studio) {
-    options.err('this machine is not connected to a Studio: run maestro auth <token> first');
-    return 1;
-  }
-  try {
-    const { calls, identity } = await callsForStudio(
-      options.home,
-      options.env,
-      studio,
-      options.err,
-    );
-    const projectId =
-      options.projectId ??
-      (
-        await resolveProject({
-          home: options.home,
-          git: new Git(options.env),
-          cwd: options.cwd,
-          studio,
-          workspaceId: identity?.workspaceId ?? '',
-          calls,
-          // searching never creates a project
-          interactive: false,
-          err: options.err,
-        })
-      ).id;
+  return withStudioProject(options, async (calls, projectId) => {
     const data = await calls.request(DaemonKnowledgeSearchDocument, {
       projectId,
       query: options.query,
@@ -111,28 +78,7 @@ export async function runKnowledgeSearch(
     );
     for (const hit of hits) options.out(formatHit(hit));
     return 0;
-  } catch (error) {
-    if (
-      error instanceof SignedOutError ||
-      (error instanceof StudioError && ['UNAUTHENTICATED', 'FORBIDDEN'].includes(error.code ?? ''))
-    ) {
-      options.err(
-        error instanceof StudioError && error.code === 'FORBIDDEN'
-          ? `${error.message} (FORBIDDEN)`
-          : `${messageOf(error)}: run maestro auth <token> again`,
-      );
-      return 4;
-    }
-    if (error instanceof ProjectNotFound || error instanceof StudioError) {
-      options.err(
-        error instanceof StudioError && error.code
-          ? `error: ${error.message} (${error.code})`
-          : `error: ${messageOf(error)}`,
-      );
-      return 1;
-    }
-    throw error;
-  }
+  });
 }
 
 /** One hit on two lines: score, type, name, language/framework, where; then its summary. */

@@ -9,9 +9,9 @@ import {
   requiredProficiencyOf,
   type Proposal,
   type ProposalError,
-  type ProposedTask,
 } from './proposal.js';
 import { parseProposal } from './proposal-parser.js';
+import { inDependencyOrder } from './replan-state.js';
 
 /** A proposal that cannot be built: every error, each naming its line or field. */
 export class ProposalRejected extends DomainError {
@@ -128,23 +128,4 @@ export class ProposalBuilder {
     }
     return plan;
   }
-}
-
-/** Tasks so that each comes after those it depends on (the parser refused cycles). */
-function inDependencyOrder(proposal: Proposal): ProposedTask[] {
-  const all = proposal.phases.flatMap((phase) => phase.tasks);
-  const byKey = new Map(all.map((task) => [task.key, task]));
-  const done = new Set<string>();
-  const ordered: ProposedTask[] = [];
-  const visit = (task: ProposedTask) => {
-    if (done.has(task.key)) return;
-    done.add(task.key);
-    for (const key of task.dependsOn) {
-      const dependency = byKey.get(key);
-      if (dependency) visit(dependency);
-    }
-    ordered.push(task);
-  };
-  for (const task of all) visit(task);
-  return ordered;
 }
