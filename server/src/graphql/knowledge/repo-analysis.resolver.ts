@@ -1,8 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { userOf } from '../../domain/access/actor.js';
-import { DomainError, ErrorCode } from '../../domain/common/errors.js';
-import type { AgentRunEntity } from '../../domain/run/run.entity.js';
 import type { GraphQLContext } from '../context.js';
+import { ownRun } from '../dispatch/dispatch.resolver.js';
 import { mutate } from '../errors.js';
 import { AgentRunType } from '../run/run.type.js';
 import { RepoContextType } from './knowledge.type.js';
@@ -79,20 +77,4 @@ export class RepoAnalysisResolver {
       userErrors,
     };
   }
-}
-
-/**
- * A run the actor may report on: held by one of their sessions (or by none yet) — the rule of
- * the other run-lease-bound mutations (dispatch.resolver.ts).
- */
-async function ownRun(ctx: GraphQLContext, runId: string): Promise<AgentRunEntity> {
-  const { run } = await ctx.access.run(runId, 'agent.run');
-  if (run.sessionId && ctx.actor.kind !== 'system') {
-    const session = await ctx.loaders.session.load(run.sessionId);
-    const member = session?.memberId ? await ctx.loaders.member.load(session.memberId) : undefined;
-    if (session && (!member || member.userId !== userOf(ctx.actor))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'this session belongs to another member');
-    }
-  }
-  return run;
 }
