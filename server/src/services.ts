@@ -17,6 +17,7 @@ import type { OpenAICompatibleOptions } from './domain/knowledge/openai-embedder
 import { OpenAiChatModel } from './domain/planning/chat/chat-model.js';
 import { PlanChatRepository } from './domain/planning/chat/plan-chat.repository.js';
 import { PlannerService } from './domain/planning/chat/planner.service.js';
+import { ReplanService } from './domain/planning/replan.service.js';
 import type { OpenAiConfig } from './config/config.js';
 import { PhaseRepository, PlanRepository } from './domain/plan/plan.repository.js';
 import { PlanLocks } from './domain/plan/plan-locks.js';
@@ -89,6 +90,8 @@ export interface Services {
   readonly repoAnalysis: RepoAnalysisService;
   /** Plan chat: the model, a daemon's PLANNING run, or the plain word that nobody answers. */
   readonly planner: PlannerService;
+  /** Re-planning: a proposal's diff against a plan, applied once confirmed. */
+  readonly replan: ReplanService;
   readonly audit: AuditService;
   readonly transactions: Transactions;
 }
@@ -227,6 +230,7 @@ export function createServices(deps: {
     deps.logger.child({ component: 'knowledge' }),
   );
   const sessions = new SessionService(dataSource);
+  const replan = new ReplanService(plans, tasks, skills, events, transactions, delivery);
   const planner = new PlannerService({
     transactions,
     events,
@@ -237,6 +241,7 @@ export function createServices(deps: {
     sessions,
     dispatcher,
     queue,
+    replan,
     model: deps.openai
       ? new OpenAiChatModel({
           baseUrl: deps.openai.baseUrl,
@@ -303,6 +308,7 @@ export function createServices(deps: {
       knowledge,
     ),
     planner,
+    replan,
     audit,
     transactions,
     comments,

@@ -15,6 +15,7 @@ import type { SubscriptionProbe } from './support/graphql-client.js';
 import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
 import { OpenAiStandIn } from './support/openai-stand-in.js';
+import { planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 interface Message {
@@ -572,6 +573,26 @@ describe('plan chat without an endpoint', () => {
     );
     await ok(server, 'failRun', { ...lease, reason: 'push failed' }, 'run { status }');
     expect((await authors()).slice(-2)).toEqual(['USER FOLLOW_UP', 'PLANNER QUESTION']);
+  });
+
+  test('a plan that has tasks is in the prompt as it is, in the proposal format, to be revised', async () => {
+    await register();
+    const { planId, taskIds } = await planWithTasks(server, projectId, 2);
+    const { task } = await ok<{ task: { title: string } }>(
+      server,
+      'updateTask',
+      { taskId: taskIds[1], title: 'Cart API', dependsOn: [taskIds[0]] },
+      'task { title }',
+    );
+    expect((await send(server, planId, 'Add a cart page.')).planner).toBe('DAEMON');
+    const [run] = await server.studio.database.dataSource.manager.findBy(AgentRunEntity, {
+      planId: parsePublicIdOf('Plan', planId) as string,
+    });
+    const prompt = String(run?.instructions?.prompt);
+    expect(prompt).toContain('# The plan as it is');
+    expect(prompt).toContain('The plan already has 2 tasks.');
+    expect(prompt).toContain(`"title": "${task.title}"`);
+    expect(prompt).toMatch(/"dependsOn": \[\s*"[^"]+"\s*\]/);
   });
 
   test('postPlanProposal takes only PLANNING and REFINE runs, and needs agent.run', async () => {

@@ -98,6 +98,11 @@ export class ReplanService {
     private readonly hooks: Pick<WorkHooks, 'graphChanged'>,
   ) {}
 
+  /** The plan as a proposal is compared with (cancelled tasks left out): the planner's view. */
+  async current(plan: PlanEntity, workspaceId: string): Promise<CurrentPlan> {
+    return currentPlanOf(await this.snapshot(plan.id, plan.status), await this.slugs(workspaceId));
+  }
+
   /** Parses a proposal's text (JSON or a Markdown outline); throws ProposalRejected. */
   async parse(workspaceId: string, text: string): Promise<ParsedProposal> {
     if (text.trim() === '') throw new ProposalRejected([{ message: 'the proposal is empty' }]);

@@ -18,8 +18,7 @@ import {
 } from './replan.type.js';
 
 function replanService(ctx: GraphQLContext): ReplanService {
-  const { plans, tasks, skills, events, transactions, delivery } = ctx.services;
-  return new ReplanService(plans, tasks, skills, events, transactions, delivery);
+  return ctx.services.replan;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
+import type { CurrentPlan, CurrentTask } from '../proposal-diff.js';
 import {
   buildPlannerPrompt,
+  currentPlanSection,
   PROMPT_LIMITS,
   renderPlannerPrompt,
   type PlannerPromptInput,
@@ -156,5 +158,81 @@ describe('renderPlannerPrompt', () => {
     expect(text).toContain('Framework: Fastify');
     expect(text).toContain('### User\n\nPlan it.\n\n### Planner\n\nWhich database?');
     expect(text.trimEnd().endsWith('(do not edit files).')).toBe(true);
+  });
+});
+
+describe('the plan as it is', () => {
+  const task = (over: Partial<CurrentTask>): CurrentTask => ({
+    id: 't1',
+    title: 'Schema',
+    description: '',
+    skills: [],
+    dependsOn: [],
+    canRunParallel: true,
+    splittable: false,
+    status: 'DRAFT',
+    ...over,
+  });
+  const current: CurrentPlan = {
+    phases: [
+      {
+        id: 'p1',
+        key: 'backend',
+        name: 'Backend',
+        tasks: [
+          task({ id: 't1', key: 'schema', skills: [{ slug: 'sql', proficiency: 3 }] }),
+          task({
+            id: 't2',
+            title: 'Cart API',
+            status: 'MERGED',
+            dependsOn: ['t1'],
+            estimateMinutes: 90,
+          }),
+        ],
+      },
+      { id: 'p2', name: 'UI', tasks: [task({ id: 't3', title: 'Cart page', dependsOn: ['t2'] })] },
+    ],
+  };
+
+  test('a plan without tasks has no such section', () => {
+    expect(currentPlanSection(undefined)).toBeUndefined();
+    expect(currentPlanSection({ phases: [{ id: 'p', name: 'Empty', tasks: [] }] })).toBeUndefined();
+    const [system] = buildPlannerPrompt(input());
+    expect(system?.content).not.toContain('# The plan as it is');
+  });
+
+  test('phases and tasks in the proposal format: keys, statuses, skills, dependencies by key or title', () => {
+    const text = currentPlanSection(current) ?? '';
+    expect(text).toContain('The plan already has 3 tasks.');
+    expect(text).toContain('repeat the key');
+    const json = JSON.parse(text.slice(text.indexOf('```json') + 7, text.lastIndexOf('```'))) as {
+      phases: Array<{ key?: string; name: string; tasks: Array<Record<string, unknown>> }>;
+    };
+    expect(json.phases.map((phase) => phase.key ?? phase.name)).toEqual(['backend', 'UI']);
+    expect(json.phases[0]?.tasks).toEqual([
+      { key: 'schema', title: 'Schema', status: 'DRAFT', skills: ['sql:3'] },
+      { title: 'Cart API', status: 'MERGED', estimateMinutes: 90, dependsOn: ['schema'] },
+    ]);
+    // a dependency on a task without a key is named by its title
+    expect(json.phases[1]?.tasks[0]).toMatchObject({ dependsOn: ['Cart API'] });
+    const [system] = buildPlannerPrompt(input({ current }));
+    expect(system?.content).toContain('# The plan as it is');
+  });
+
+  test('too long: whole phases are left out, and the prompt says how many', () => {
+    const many: CurrentPlan = {
+      phases: Array.from({ length: 40 }, (_, p) => ({
+        id: `p${p}`,
+        name: `Phase ${p}`,
+        tasks: Array.from({ length: 10 }, (_, t) =>
+          task({ id: `t${p}-${t}`, key: `k${p}-${t}`, title: `${'Task '.repeat(20)}${p}-${t}` }),
+        ),
+      })),
+    };
+    const text = currentPlanSection(many) ?? '';
+    const json = text.slice(text.indexOf('```json') + 7, text.lastIndexOf('```'));
+    expect(json.length).toBeLessThanOrEqual(PROMPT_LIMITS.currentPlanChars + 2);
+    expect(text).toMatch(/\(\d+ more phases left out for length\)$/);
+    expect(text).toContain('The plan already has 400 tasks.');
   });
 });

@@ -5,6 +5,8 @@
  * asking for the proposal format of docs/planning.md. Pure: the caller gathers the facts.
  */
 
+import type { CurrentPlan } from '../proposal-diff.js';
+
 /** One message of a chat completion request. */
 export interface ChatMessage {
   readonly role: 'system' | 'user' | 'assistant';
@@ -47,6 +49,8 @@ export interface PlannerPromptInput {
   readonly skills: readonly { readonly slug: string; readonly name: string }[];
   /** The conversation in order, the user's latest message last. */
   readonly conversation: readonly PromptMessage[];
+  /** The plan's phases and tasks as re-planning sees them (cancelled tasks left out). */
+  readonly current?: CurrentPlan;
 }
 
 /** How much of each part the prompt carries, in characters (or entries). */
@@ -61,6 +65,7 @@ export const PROMPT_LIMITS = {
   skills: 200,
   messageChars: 20_000,
   conversationChars: 40_000,
+  currentPlanChars: 20_000,
 } as const;
 
 const INSTRUCTIONS = `You are the planner of Maestro, a platform that hands a software project's work to AI coding agents.
@@ -134,12 +139,60 @@ function systemPrompt(input: PlannerPromptInput): string {
         ? ['', trimTo(input.plan.description.trim(), PROMPT_LIMITS.planDescriptionChars)]
         : []),
     ]),
+    currentPlanSection(input.current),
     repoSection(input.repoContext),
     contextFilesSection(input.contextFiles),
     knowledgeSection(input.knowledge),
     skillsSection(input.skills),
   ];
   return sections.filter((part): part is string => part !== undefined).join('\n\n');
+}
+
+/**
+ * The plan as it is, in the proposal's own format (keys, skills, dependencies by key, each
+ * task's status), so a revised proposal can repeat the keys of the tasks it keeps: applying it
+ * then changes them instead of removing and re-adding them (planning.md, "Re-planning").
+ */
+export function currentPlanSection(current: CurrentPlan | undefined): string | undefined {
+  const tasks = current?.phases.flatMap((phase) => phase.tasks) ?? [];
+  if (!current || tasks.length === 0) return undefined;
+  const keyOf = new Map(tasks.map((task) => [task.id, task.key ?? task.title]));
+  const phases = current.phases.map((phase) => ({
+    ...(phase.key ? { key: phase.key } : {}),
+    name: phase.name,
+    tasks: phase.tasks.map((task) => ({
+      ...(task.key ? { key: task.key } : {}),
+      title: task.title,
+      status: task.status,
+      ...(task.skills.length
+        ? {
+            skills: task.skills.map((skill) =>
+              skill.proficiency ? `${skill.slug}:${skill.proficiency}` : skill.slug,
+            ),
+          }
+        : {}),
+      ...(task.estimateMinutes ? { estimateMinutes: task.estimateMinutes } : {}),
+      ...(task.dependsOn.length
+        ? { dependsOn: task.dependsOn.map((id) => keyOf.get(id) ?? id) }
+        : {}),
+    })),
+  }));
+  let json = JSON.stringify({ phases }, null, 1);
+  let shown = phases.length;
+  while (json.length > PROMPT_LIMITS.currentPlanChars && shown > 1) {
+    shown--;
+    json = JSON.stringify({ phases: phases.slice(0, shown) }, null, 1);
+  }
+  return section('The plan as it is', [
+    `The plan already has ${tasks.length} task${tasks.length === 1 ? '' : 's'}. A proposal replaces the whole plan: repeat the key (or, for a task without one, the exact title) of every task you keep, leave out the tasks to remove (finished work stays regardless), and give new tasks new keys. The user sees the difference and confirms it before anything changes.`,
+    '',
+    '```json',
+    json,
+    '```',
+    ...(shown < phases.length
+      ? [`(${phases.length - shown} more phases left out for length)`]
+      : []),
+  ]);
 }
 
 function repoSection(repo: PromptRepoContext | null): string {

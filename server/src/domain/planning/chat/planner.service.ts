@@ -19,6 +19,7 @@ import { RunPurpose } from '../../run/run.types.js';
 import { isAlive } from '../../session/session.service.js';
 import type { SessionService } from '../../session/session.service.js';
 import type { SkillService } from '../../skill/skill.service.js';
+import type { ReplanService } from '../replan.service.js';
 import { ChatAnswer } from './chat-answer.js';
 import { PlanChatLog } from './plan-chat-log.js';
 import type { ChatModel } from './chat-model.js';
@@ -64,6 +65,8 @@ export interface PlannerDeps {
   readonly sessions: SessionService;
   readonly dispatcher: Dispatcher;
   readonly queue: RunQueue;
+  /** The plan as it is, for the prompt (re-planning's view of it). */
+  readonly replan: Pick<ReplanService, 'current'>;
   /** The OpenAI-compatible endpoint; undefined when none is configured. */
   readonly model: ChatModel | undefined;
   readonly logger: Logger;
@@ -250,12 +253,13 @@ export class PlannerService {
     text: string,
   ): Promise<PlannerPromptInput> {
     const conversation = await this.deps.chat.conversationOf(undefined, plan.id);
-    const [history, [repo], files, skills, knowledge] = await Promise.all([
+    const [history, [repo], files, skills, knowledge, current] = await Promise.all([
       this.deps.chat.recent(conversation.id, HISTORY),
       this.deps.knowledge.repoContexts([project.id]),
       this.deps.knowledge.contextFilesOf([project.id]),
       this.deps.skills.inWorkspace(project.workspaceId),
       this.knowledgeFor(project.id, text),
+      this.deps.replan.current(plan, project.workspaceId),
     ]);
     return {
       project: { name: project.name },
@@ -268,6 +272,7 @@ export class PlannerService {
         ...history.map((message) => ({ author: message.author, body: message.body })),
         { author: PlanMessageAuthor.USER, body: text },
       ],
+      current,
     };
   }
 
