@@ -595,6 +595,15 @@ describe('plan chat without an endpoint', () => {
     expect(prompt).toMatch(/"dependsOn": \[\s*"[^"]+"\s*\]/);
   });
 
+  test('a cancelled plan takes no more messages: CONFLICT on planId, nothing recorded', async () => {
+    const planId = await newPlan(server, projectId);
+    await ok(server, 'setPlanStatus', { planId, status: 'CANCELLED' }, 'plan { status }');
+    const refused = await send(server, planId, 'Plan it anyway.');
+    expect(refused.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['planId'] });
+    expect(refused.userErrors[0]?.message).toContain('the plan is CANCELLED');
+    expect(await conversation(server, planId)).toEqual([]);
+  });
+
   test('postPlanProposal takes only PLANNING and REFINE runs, and needs agent.run', async () => {
     const sessionId = await register();
     const execution = await queueRun(server, { projectId, purpose: RunPurpose.EXECUTION });

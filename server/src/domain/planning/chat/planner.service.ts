@@ -12,6 +12,7 @@ import {
   PlanMessageKind,
   type PlanEntity,
 } from '../../plan/plan.entity.js';
+import { EDITABLE_PLAN_STATUSES } from '../../plan/plan-lifecycle.js';
 import type { PlanLocks } from '../../plan/plan-locks.js';
 import type { ProjectEntity } from '../../project/project.entity.js';
 import type { AgentRunEntity } from '../../run/run.entity.js';
@@ -98,6 +99,7 @@ export class PlannerService {
     if (text.length < 1 || text.length > MAX_CHAT_TEXT) {
       throw badInput('text', `text must be 1-${MAX_CHAT_TEXT} characters, got ${text.length}`);
     }
+    refuseClosed(plan);
     this.refuseWhileAnswering(plan.id);
     const planner = this.deps.model
       ? PlannerKind.OPENAI
@@ -115,7 +117,7 @@ export class PlannerService {
       const prompt =
         planner === PlannerKind.NONE ? undefined : await this.promptInput(plan, project, text);
       const message = await this.deps.transactions.run(async (tx) => {
-        await this.deps.locks.lock(tx, plan.id);
+        refuseClosed(await this.deps.locks.lock(tx, plan.id));
         const open = await this.deps.chat.openChatRun(tx.manager, plan.id);
         if (open) {
           throw conflict(
@@ -323,5 +325,15 @@ export class PlannerService {
     const workspaceId = await this.deps.chat.workspaceOf(projectId);
     if (!workspaceId) throw new Error(`no project ${projectId}`);
     return workspaceId;
+  }
+}
+
+/** A plan that can no longer change (completed, archived, cancelled): its conversation is closed. */
+function refuseClosed(plan: PlanEntity): void {
+  if (!EDITABLE_PLAN_STATUSES.has(plan.status)) {
+    throw conflict(
+      `the plan is ${plan.status}: its conversation is closed (only draft, active or paused plans can change)`,
+      'planId',
+    );
   }
 }
