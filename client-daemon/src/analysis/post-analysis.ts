@@ -8,7 +8,8 @@ import type {
   RepoContextInput,
 } from '../generated/graphql.js';
 import { isGeneratedFile, isTestFile } from './files.js';
-import type { ExportedSymbol, Framework, Manifest, ManifestKind, RepoAnalysis } from './types.js';
+import { ECOSYSTEMS } from './summary.js';
+import type { ExportedSymbol, Framework, Manifest, RepoAnalysis } from './types.js';
 
 /** What postRepoAnalysis carries besides the lease. */
 export type AnalysisPost = Omit<PostRepoAnalysisInput, 'runId' | 'leaseVersion'>;
@@ -82,7 +83,7 @@ export async function readWorkflow(root: string, analysis: RepoAnalysis): Promis
 function mainFramework(frameworks: readonly Framework[], analysis?: RepoAnalysis): string | null {
   const shaping = ['web', 'server', 'ui', 'api', 'mobile', 'desktop'];
   const runtime = frameworks.filter((one) => !one.dev);
-  const kinds = ECOSYSTEM[analysis?.primaryLanguage ?? ''] ?? [];
+  const kinds = ECOSYSTEMS[analysis?.primaryLanguage ?? ''] ?? [];
   const primary = new Set(
     (analysis?.manifests ?? []).filter((one) => kinds.includes(one.kind)).map((one) => one.path),
   );
@@ -249,19 +250,9 @@ export function notesDocument(analysis: RepoAnalysis): string {
   return lines.join('\n');
 }
 
-const ECOSYSTEM: Readonly<Record<string, readonly ManifestKind[]>> = {
-  TypeScript: ['npm'],
-  JavaScript: ['npm'],
-  Python: ['pyproject', 'requirements'],
-  Go: ['go'],
-  Rust: ['cargo'],
-  Java: ['maven', 'gradle'],
-  Kotlin: ['maven', 'gradle'],
-};
-
 /** The framework of the nearest manifest of the symbol's ecosystem that holds its file. */
 function frameworkOf(symbol: ExportedSymbol, analysis: RepoAnalysis): string | null {
-  const kinds = ECOSYSTEM[symbol.language] ?? [];
+  const kinds = ECOSYSTEMS[symbol.language] ?? [];
   const holding = analysis.manifests
     .filter(
       (one) =>

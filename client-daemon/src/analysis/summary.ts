@@ -28,7 +28,7 @@ const WORKSPACE_LABEL: Record<ManifestKind, string> = {
 };
 
 /** The manifests a language's projects are described by. */
-const ECOSYSTEMS: Record<string, readonly ManifestKind[]> = {
+export const ECOSYSTEMS: Readonly<Record<string, readonly ManifestKind[]>> = {
   TypeScript: ['npm'],
   JavaScript: ['npm'],
   Python: ['pyproject', 'requirements'],

@@ -4,14 +4,9 @@ import type { PlanEntity } from '../plan/plan.entity.js';
 import type { PlanService } from '../plan/plan.service.js';
 import type { SkillService } from '../skill/skill.service.js';
 import type { TaskService } from '../task/task.service.js';
-import {
-  formatProposalError,
-  requiredProficiencyOf,
-  type Proposal,
-  type ProposalError,
-} from './proposal.js';
+import { formatProposalError, type Proposal, type ProposalError } from './proposal.js';
 import { parseProposal } from './proposal-parser.js';
-import { inDependencyOrder } from './replan-state.js';
+import { inDependencyOrder, newTaskInput } from './replan-state.js';
 
 /** A proposal that cannot be built: every error, each naming its line or field. */
 export class ProposalRejected extends DomainError {
@@ -111,19 +106,14 @@ export class ProposalBuilder {
     }
     const ids = new Map<string, string>();
     for (const task of inDependencyOrder(proposal)) {
-      const created = await this.tasks.createIn(tx, phaseOf.get(task.key) as string, {
-        title: task.title,
-        key: task.key,
-        description: task.description,
-        ...(task.type ? { type: task.type } : {}),
-        ...(task.priority ? { priority: task.priority } : {}),
-        requiredProficiency: requiredProficiencyOf(task),
-        skills: task.skills.map((skill) => skill.slug),
-        dependsOn: task.dependsOn.map((key) => ids.get(key) as string),
-        ...(task.estimateMinutes !== undefined ? { estimateMinutes: task.estimateMinutes } : {}),
-        canRunParallel: task.canRunParallel,
-        splittable: task.splittable,
-      });
+      const created = await this.tasks.createIn(
+        tx,
+        phaseOf.get(task.key) as string,
+        newTaskInput(
+          task,
+          task.dependsOn.map((key) => ids.get(key) as string),
+        ),
+      );
       ids.set(task.key, created.id);
     }
     return plan;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TaskStatus } from '../task/task-lifecycle.js';
 import type { TaskInput } from '../task/task.service.js';
-import type { Proposal, ProposedTask } from './proposal.js';
+import { requiredProficiencyOf, type Proposal, type ProposedTask } from './proposal.js';
 import type { AddedTask, CurrentPlan, CurrentTask, FieldChange } from './proposal-diff.js';
 
 /**
@@ -180,6 +180,26 @@ export function removalOrder(
   };
   for (const id of removed) visit(id);
   return ordered;
+}
+
+/** A new task's input from its proposal: every field, dependencies as the ids given. */
+export function newTaskInput(
+  task: ProposedTask,
+  dependsOn: string[],
+): TaskInput & { title: string } {
+  return {
+    title: task.title,
+    key: task.key,
+    description: task.description,
+    ...(task.type ? { type: task.type } : {}),
+    ...(task.priority ? { priority: task.priority } : {}),
+    requiredProficiency: requiredProficiencyOf(task),
+    skills: task.skills.map((skill) => skill.slug),
+    dependsOn,
+    ...(task.estimateMinutes !== undefined ? { estimateMinutes: task.estimateMinutes } : {}),
+    canRunParallel: task.canRunParallel,
+    splittable: task.splittable,
+  };
 }
 
 /**

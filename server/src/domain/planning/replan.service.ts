@@ -10,7 +10,7 @@ import type { PlanService } from '../plan/plan.service.js';
 import type { SkillService } from '../skill/skill.service.js';
 import { TaskStatus } from '../task/task-lifecycle.js';
 import type { TaskService } from '../task/task.service.js';
-import { requiredProficiencyOf, type Proposal } from './proposal.js';
+import type { Proposal } from './proposal.js';
 import { ProposalRejected } from './proposal-builder.js';
 import { diffProposal, isEmptyDiff, type CurrentPlan, type PlanDiff } from './proposal-diff.js';
 import { parseProposal } from './proposal-parser.js';
@@ -19,6 +19,7 @@ import {
   currentPlanOf,
   fingerprintOf,
   inDependencyOrder,
+  newTaskInput,
   removalOrder,
   taskCountOf,
   taskInputOf,
@@ -239,19 +240,11 @@ export class ReplanService {
       return id;
     };
     for (const task of addedInDependencyOrder(proposal, diff.added)) {
-      const created = await this.tasks.createIn(tx, phaseIds.get(task.phaseKey) as string, {
-        title: task.title,
-        key: task.key,
-        description: task.description,
-        ...(task.type ? { type: task.type } : {}),
-        ...(task.priority ? { priority: task.priority } : {}),
-        requiredProficiency: requiredProficiencyOf(task),
-        skills: task.skills.map((skill) => skill.slug),
-        dependsOn: task.dependsOn.map(idOf),
-        ...(task.estimateMinutes !== undefined ? { estimateMinutes: task.estimateMinutes } : {}),
-        canRunParallel: task.canRunParallel,
-        splittable: task.splittable,
-      });
+      const created = await this.tasks.createIn(
+        tx,
+        phaseIds.get(task.phaseKey) as string,
+        newTaskInput(task, task.dependsOn.map(idOf)),
+      );
       taskIds.set(task.key, created.id);
     }
 
