@@ -82,27 +82,14 @@ export class KnowledgeService {
     });
   }
 
-  /** The current version of a context file; 0 when there is none yet. */
-  async contextFileVersion(
-    projectId: string,
-    kind: ContextFileKind,
-    name: string,
-  ): Promise<number> {
-    const file = await this.manager.findOne(ProjectContextFileEntity, {
-      where: { projectId, kind, name: name.trim() },
-      select: { id: true, version: true },
-    });
-    return file?.version ?? 0;
-  }
-
   /**
    * Writes a context file, keeping the previous content as a version; unchanged content is not
-   * a new version. Emits ContextFileUpdated.
+   * a new version (`changed` false). Emits ContextFileUpdated when it changed.
    */
   async writeContextFile(
     projectId: string,
     file: { kind: ContextFileKind; name: string; content: string },
-  ): Promise<ProjectContextFileEntity> {
+  ): Promise<{ file: ProjectContextFileEntity; changed: boolean }> {
     const name = requireName('name', file.name, 200);
     const content = requireText('content', file.content, MAX_CONTEXT_FILE);
     return this.transactions.run(async (tx) => {
@@ -110,7 +97,7 @@ export class KnowledgeService {
         where: { projectId, kind: file.kind, name },
         lock: { mode: 'pessimistic_write' },
       });
-      if (existing && existing.content === content) return existing;
+      if (existing && existing.content === content) return { file: existing, changed: false };
       let saved: ProjectContextFileEntity;
       if (existing) {
         await tx.manager.insert(ProjectContextFileVersionEntity, {
@@ -141,7 +128,7 @@ export class KnowledgeService {
         name: saved.name,
         version: saved.version,
       });
-      return saved;
+      return { file: saved, changed: true };
     });
   }
 

@@ -124,9 +124,7 @@ export class RepoAnalysisService {
     const context = await this.writeRepoContext(projectId, clean.repoContext, run);
     let changed = 0;
     for (const file of clean.contextFiles) {
-      const before = await this.knowledge.contextFileVersion(projectId, file.kind, file.name);
-      const saved = await this.knowledge.writeContextFile(projectId, file);
-      if (saved.version !== before) changed++;
+      if ((await this.knowledge.writeContextFile(projectId, file)).changed) changed++;
     }
 
     const before = new Map(
