@@ -1,8 +1,8 @@
 import { WorkspaceDocument } from '$lib/generated/graphql';
 import { loadRecord } from '$lib/graphql/load';
-import type { PageLoad } from './$types';
+import type { LayoutLoad } from './$types';
 
-export const load: PageLoad = async ({ params, fetch, parent }) => {
+export const load: LayoutLoad = async ({ params, fetch, parent }) => {
   // The (app) layout makes sure someone is signed in before this page asks for anything.
   await parent();
   return {
