@@ -1,0 +1,15 @@
+import { PlansListDocument } from '$lib/generated/graphql';
+import { loadRecord } from '$lib/graphql/load';
+import type { PageLoad } from './$types';
+
+export const load: PageLoad = async ({ params, fetch, parent }) => {
+  await parent();
+  const project = await loadRecord({
+    document: PlansListDocument,
+    variables: { projectId: params.id },
+    fetch,
+    pick: (data) => data.project,
+    notFound: `No project has the id “${params.id}”.`,
+  });
+  return { plans: project.plans.nodes };
+};
