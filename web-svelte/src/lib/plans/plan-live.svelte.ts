@@ -139,7 +139,9 @@ export class PlanLive {
       return;
     }
     // MESSAGE_POSTED: the settled message, classified.
-    if (this.streamingId === message.id) this.streamingId = undefined;
+    // A SYSTEM message after a broken stream ends it too (the partial reply is kept as it is).
+    if (this.streamingId === message.id || message.author === 'SYSTEM')
+      this.streamingId = undefined;
     this.upsertMessage(message);
   }
 
