@@ -334,6 +334,88 @@ describeInBrowser('plans with a planner (OpenAI-compatible stand-in)', () => {
     await eventually(async () => expect(await row.textContent()).toContain('Active'));
     expect(await row.textContent()).toContain('0 / 5');
     await dashboard.screenshot('10-plan-list');
+  });
+
+  test('re-plan: the diff names added, changed and removed tasks; a stale diff is refused and read again', async () => {
+    const replan = {
+      ...PROPOSAL,
+      phases: [
+        {
+          ...PROPOSAL.phases[0]!,
+          tasks: [
+            ...PROPOSAL.phases[0]!.tasks.map((task) =>
+              task.key === 'api' ? { ...task, estimateMinutes: 180 } : task,
+            ),
+            {
+              key: 'load',
+              title: 'Load-test the API',
+              description: 'k6 against /v2.',
+              dependsOn: ['api'],
+            },
+          ],
+        },
+        PROPOSAL.phases[1]!,
+      ],
+    };
+    const text = `The API needs a load test.\n\n\`\`\`json\n${JSON.stringify(replan, null, 2)}\n\`\`\`\n`;
+    standIn.script({ kind: 'stream', pieces: text.match(/[\s\S]{1,60}/g) ?? [] });
+    await page.goto(planUrl);
+    await page.getByLabel('Message', { exact: true }).fill('Add a load test for the API.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const proposals = page
+      .getByRole('log', { name: 'Plan conversation' })
+      .locator('li[data-kind="PROPOSAL"]');
+    await eventually(async () => expect(await proposals.count()).toBe(2));
+    await proposals.last().getByRole('button', { name: 'Review changes' }).click();
+
+    const added = page.getByRole('list', { name: 'Added tasks' });
+    const changed = page.getByRole('list', { name: 'Changed tasks' });
+    const removed = page.getByRole('list', { name: 'Removed tasks' });
+    await eventually(async () => expect(await added.textContent()).toContain('Load-test the API'));
+    expect(await changed.textContent()).toContain('Build the cart API');
+    expect(await changed.textContent()).toContain('estimateMinutes');
+    // The tasks written by hand are not in the proposal: applying cancels them.
+    expect(await removed.textContent()).toContain('Document the cart API');
+    expect(await removed.textContent()).toContain('Add the payment step');
+    await dashboard.screenshot('11-replan-diff');
+
+    // Someone renames a task meanwhile: the diff on screen is stale.
+    const planId = planUrl.split('/').at(-1)!;
+    const { plan } = await dashboard.graphql<{
+      plan: { phases: { tasks: { id: string; title: string }[] }[] };
+    }>(`query ($id: ID!) { plan(id: $id) { phases { tasks { id title } } } }`, { id: planId });
+    const schema = plan.phases
+      .flatMap((phase) => phase.tasks)
+      .find((t) => t.title === 'Migrate the schema')!;
+    await dashboard.graphql(
+      `mutation ($input: UpdateTaskInput!) { updateTask(input: $input) { userErrors { message } } }`,
+      { input: { taskId: schema.id, title: 'Migrate the cart schema' } },
+    );
+
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    const review = page.locator('.diff');
+    await eventually(async () =>
+      expect(await review.locator('.form-errors').textContent()).toContain(
+        'the plan changed since this diff was computed',
+      ),
+    );
+    // Read again: the proposal now also renames the task back.
+    await eventually(async () =>
+      expect(await changed.textContent()).toContain('Migrate the cart schema'),
+    );
+    await dashboard.screenshot('12-stale-diff');
+
+    await page.getByRole('button', { name: 'Apply', exact: true }).click();
+    await eventually(async () =>
+      expect(await review.getByRole('status').textContent()).toMatch(
+        /^Applied: 1 added, 2 changed, 2 removed\.$/,
+      ),
+    );
+    await eventually(async () =>
+      expect(await taskTitles(page, 'Backend')).toContain('Load-test the API'),
+    );
+    expect(await taskTitles(page, 'Backend')).toContain('Migrate the schema');
+    await dashboard.screenshot('13-replan-applied');
     expectNoPageErrors(dashboard);
   });
 });
