@@ -209,7 +209,7 @@ describeInBrowser('plans with a planner (OpenAI-compatible stand-in)', () => {
     ).toBe(1);
   });
 
-  test('editor: adds a task (a blank title refused), a dependency, and names a cycle without sending it', async () => {
+  test('editor: adds a task (a blank title refused) with a new skill and a dependency, and names a cycle without sending it', async () => {
     await page.getByRole('button', { name: 'Add a task to Backend' }).click();
     const title = page.getByLabel('Task title');
     await page.getByRole('button', { name: 'Add task', exact: true }).click();
@@ -218,6 +218,18 @@ describeInBrowser('plans with a planner (OpenAI-compatible stand-in)', () => {
 
     await title.fill('Document the cart API');
     await page.getByLabel(/Estimate/).fill('30');
+    // A skill the workspace lacks is created on the spot (a blank name is refused next to it).
+    const skills = page.getByRole('group', { name: 'Skills' });
+    const newSkill = skills.getByLabel('New skill name');
+    await skills.getByRole('button', { name: 'Create skill' }).click();
+    await eventually(async () => expect(await newSkill.getAttribute('aria-invalid')).toBe('true'));
+    expect(await errorOf(newSkill, page)).toMatch(/name/i);
+    await newSkill.fill('TypeScript');
+    await skills.getByRole('button', { name: 'Create skill' }).click();
+    await eventually(async () =>
+      expect(await skills.getByLabel('TypeScript').isChecked()).toBe(true),
+    );
+    await page.getByLabel('Required proficiency').selectOption({ label: '4 · advanced' });
     await page.getByRole('group', { name: 'Waits for' }).getByLabel('Build the cart API').check();
     await page.getByRole('button', { name: 'Add task', exact: true }).click();
     await eventually(async () =>
@@ -233,6 +245,8 @@ describeInBrowser('plans with a planner (OpenAI-compatible stand-in)', () => {
     const docsRow = page.locator('.task', { hasText: 'Document the cart API' });
     expect(await docsRow.textContent()).toContain('waits for Build the cart API');
     expect(await docsRow.textContent()).toContain('30 min');
+    expect(await docsRow.textContent()).toContain('TypeScript');
+    expect(await docsRow.textContent()).toContain('level 4');
 
     // Migrate the schema ← Build the cart API ← Build the checkout page: the schema cannot wait for the page.
     await page.getByRole('button', { name: 'Edit task Migrate the schema' }).click();
