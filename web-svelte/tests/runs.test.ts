@@ -229,6 +229,9 @@ describeInBrowser('runs and sessions', () => {
     );
     expect(seqs).toEqual([1, 2, 3, 4]);
     await dashboard.screenshot('console-after-restart');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await dashboard.screenshot('console-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // A reload back-fills from the query: the same four chunks.
     await page.reload();
