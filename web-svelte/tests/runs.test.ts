@@ -268,14 +268,19 @@ describeInBrowser('runs and sessions', () => {
   }, 60_000);
 
   test('a failing run changes live; after its last attempt an owner retries it', async () => {
+    await page.locator('.summary').getByText('Running').waitFor();
     holding = false;
     await agent.mutate(
       'failRun',
       { runId, leaseVersion: lease, reason: 'remote rejected the push' },
       'run { id }',
     );
-    const summary = page.locator('.summary');
-    await eventually(async () => expect(await summary.innerText()).not.toContain('Claimed'));
+    // The open run page follows: its status and the error, without a reload.
+    await page.locator('.summary').getByText('Failed').waitFor();
+    await page
+      .getByRole('alert', { name: 'Run error' })
+      .getByText('remote rejected the push')
+      .waitFor();
     let last = runId;
     for (let attempt = 2; attempt <= 3; attempt++) {
       const claimed = await agent.mutate<{ run: { id: string }; leaseVersion: number }>(
