@@ -6,7 +6,7 @@ import {
 import { request } from '$lib/graphql/client';
 import { requestErrorMessage } from '$lib/forms/request-error';
 
-/** A page of the project's runs (the API's maximum). */
+/** How many runs a page of the list loads (the API allows up to 100). */
 export const RUNS_PAGE = 50;
 
 export interface RunPage {
