@@ -5,7 +5,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
-import type { DaemonProcess } from '../../client-daemon/test/support/daemons.js';
 import {
   describeInBrowser,
   eventually,
@@ -18,6 +17,7 @@ import {
 import {
   analystDaemon,
   createProject,
+  type DaemonProcess,
   polyglotRepository,
   signedInDaemonHome,
   type FixtureRepository,

@@ -1,15 +1,69 @@
 // What the knowledge browser's tests need besides the dashboard: a real repository (the
 // polyglot fixture the daemon's analysis tests use) pushed to a local bare origin, a project on
 // it, and a real `maestro connect` daemon signed in to the dashboard's Studio with a CLI invite.
-import { execFile } from 'node:child_process';
+// The daemon processes are started as client-daemon/test/support/daemons.ts starts them; that
+// module is not imported here because its types pull the server's test support into the
+// dashboard's svelte-check.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { daemonEnv, DaemonProcess, maestro } from '../../../client-daemon/test/support/daemons.js';
 import { ROOT, type Dashboard } from './dashboard.js';
 
 const exec = promisify(execFile);
+const MAESTRO = path.join(ROOT, 'client-daemon/bin/run.js');
+/** Stand-in provider executables (the `claude` a session is configured with). */
+const STAND_INS = path.join(ROOT, 'client-daemon/test/support/stand-ins');
+
+/** A daemon's environment: its own home, git identity and the stand-ins first on PATH. */
+function daemonEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    MAESTRO_HOME: home,
+    MAESTRO_CREDENTIALS: 'file',
+    MAESTRO_TOKEN: '',
+    MAESTRO_STUDIO_URL: '',
+    MAESTRO_PROVIDER: '',
+    PATH: `${STAND_INS}${path.delimiter}${process.env['PATH'] ?? ''}`,
+    GIT_AUTHOR_NAME: 'Maestro Daemon',
+    GIT_AUTHOR_EMAIL: 'daemon@maestro.test',
+    GIT_COMMITTER_NAME: 'Maestro Daemon',
+    GIT_COMMITTER_EMAIL: 'daemon@maestro.test',
+    GIT_CONFIG_NOSYSTEM: '1',
+    ...extra,
+  };
+}
+
+/** A `maestro connect --no-tui` process in its own process group. */
+export class DaemonProcess {
+  readonly child: ChildProcess;
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
+    this.child = spawn(process.execPath, [MAESTRO, 'connect', '--no-tui', ...args], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env,
+      cwd,
+      detached: true,
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
+  }
+
+  /** SIGKILL to the daemon and everything it started. */
+  kill9(): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null && this.child.pid) {
+      try {
+        process.kill(-this.child.pid, 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+    return this.exited;
+  }
+}
 
 /** A TypeScript/React package, a Python (FastAPI) service and a Go (Gin) worker. */
 export const POLYGLOT_FIXTURE = path.join(ROOT, 'client-daemon/test/fixtures/polyglot-repo');
@@ -93,11 +147,16 @@ export async function signedInDaemonHome(dashboard: Dashboard, name: string): Pr
     'mutation($i: CreateCliInviteInput!) { createCliInvite(input: $i) { token } }',
     { i: { workspaceId: dashboard.workspaceId } },
   );
-  const auth = await maestro(
-    ['auth', createCliInvite.token, '--studio', dashboard.url, '--name', name, '--json'],
-    daemonEnv(home),
-  );
-  if (auth.code !== 0) throw new Error(`maestro auth failed (${auth.code}): ${auth.stderr}`);
+  try {
+    await exec(
+      process.execPath,
+      [MAESTRO, 'auth', createCliInvite.token, '--studio', dashboard.url, '--name', name, '--json'],
+      { env: daemonEnv(home) },
+    );
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    throw new Error(`maestro auth failed: ${stderr ?? String(error)}`, { cause: error });
+  }
   return home;
 }
 
@@ -107,7 +166,6 @@ export async function signedInDaemonHome(dashboard: Dashboard, name: string): Pr
  */
 export function analystDaemon(home: string, clone: string): DaemonProcess {
   return new DaemonProcess(
-    'analyst',
     ['--provider', 'claude', '--name', 'analyst-bot'],
     daemonEnv(home, { MAESTRO_ANALYSIS: 'static' }),
     clone,
