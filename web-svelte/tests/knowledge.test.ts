@@ -181,6 +181,55 @@ describeInBrowser('knowledge browser and API explorer', () => {
     expectNoPageErrors(dashboard);
   }, 120_000);
 
+  test('a developer reads the knowledge but is not offered an analysis (project.analyze is architect and up)', async () => {
+    const { createInvite } = await dashboard.graphql<{
+      createInvite: { token: string | null; userErrors: { message: string }[] };
+    }>(
+      'mutation($i: CreateInviteInput!) { createInvite(input: $i) { token userErrors { message } } }',
+      { i: { workspaceId: dashboard.workspaceId, role: 'DEVELOPER', email: 'grace@example.com' } },
+    );
+    expect(createInvite.userErrors).toEqual([]);
+    const context = await dashboard.browser.newContext();
+    try {
+      const developer = await context.newPage();
+      developer.setDefaultTimeout(UI_TIMEOUT_MS);
+      await developer.goto(`${dashboard.url}/login`);
+      // the account, made with the invite through the API; the session lands in this browser's cookies
+      const signedUp = await developer.evaluate(async (token) => {
+        const response = await fetch('/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: 'mutation($i: SignUpInput!) { signUp(input: $i) { userErrors { message } } }',
+            variables: {
+              i: {
+                inviteToken: token,
+                name: 'Grace Hopper',
+                email: 'grace@example.com',
+                password: 'compiler-1952-cobol',
+                delivery: 'COOKIE',
+              },
+            },
+          }),
+        });
+        return (await response.json()) as unknown;
+      }, createInvite.token);
+      expect(signedUp).toMatchObject({ data: { signUp: { userErrors: [] } } });
+      await developer.goto(knowledgeUrl());
+      await eventually(async () =>
+        expect(await developer.locator('.facts').innerText()).toContain('React'),
+      );
+      await eventually(async () =>
+        expect(await developer.getByRole('status').filter({ hasText: '8 artifacts' }).count()).toBe(
+          1,
+        ),
+      );
+      expect(await developer.getByRole('button', { name: 'Analyse repository' }).count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   test('context files: versions with who and when, any version, a diff, and a new version arriving live', async () => {
     await page.goto(knowledgeUrl());
     await page
