@@ -245,7 +245,7 @@ describeInBrowser('knowledge browser and API explorer', () => {
     expect(await page.getByLabel('Content of version 1').innerText()).toContain('`make test`');
     const history = page.getByRole('table', { name: /^Versions of workflow/ });
     await eventually(async () =>
-      expect(await history.getByRole('link', { name: /^analysis run_/ }).count()).toBe(1),
+      expect(await history.getByRole('link', { name: /^analysis run run_/ }).count()).toBe(1),
     );
 
     // the repository changes and is analysed again: version 2 arrives without a reload
@@ -270,7 +270,12 @@ describeInBrowser('knowledge browser and API explorer', () => {
     const rows = history.getByRole('row');
     await eventually(async () => {
       expect(await rows.nth(1).innerText()).toContain('Version 2 (current)');
-      expect(await rows.nth(1).innerText()).toContain(`analysis ${startRepoAnalysis.run.id}`);
+      expect(
+        await rows
+          .nth(1)
+          .getByRole('link', { name: `analysis run ${startRepoAnalysis.run.id}` })
+          .count(),
+      ).toBe(1);
       expect(await rows.nth(2).innerText()).toContain('Version 1');
     });
     // what the page shows for version 2 came from Studio: the new script

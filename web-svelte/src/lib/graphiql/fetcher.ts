@@ -23,13 +23,37 @@ export type ExplorerFetcher = (
   options?: { headers?: Record<string, unknown> },
 ) => Promise<ExplorerResult> | AsyncIterable<ExplorerResult>;
 
-function isSubscription(params: ExplorerParams): boolean {
+interface Prepared {
+  readonly query: string;
+  readonly operationName: string | undefined;
+  readonly variables: Record<string, unknown>;
+  readonly subscription: boolean;
+}
+
+/**
+ * The request as it goes out. GraphiQL can hand over the operation name of what the editor
+ * held a moment before (an edit and a run in the same tick): a name the document does not
+ * define is dropped when the document has a single operation, which is the one meant.
+ */
+function prepare(params: ExplorerParams): Prepared {
+  const variables = (params.variables ?? {}) as Record<string, unknown>;
+  let operationName = params.operationName ?? undefined;
   try {
-    const operation = getOperationAST(parse(params.query), params.operationName ?? undefined);
-    return operation?.operation === OperationTypeNode.SUBSCRIPTION;
+    const document = parse(params.query);
+    let operation = getOperationAST(document, operationName);
+    if (!operation && operationName !== undefined) {
+      operation = getOperationAST(document);
+      if (operation) operationName = operation.name?.value;
+    }
+    return {
+      query: params.query,
+      operationName,
+      variables,
+      subscription: operation?.operation === OperationTypeNode.SUBSCRIPTION,
+    };
   } catch {
     // Studio answers a document that does not parse with the error GraphiQL should show.
-    return false;
+    return { query: params.query, operationName, variables, subscription: false };
   }
 }
 
@@ -49,7 +73,7 @@ function extraHeaders(headers: Record<string, unknown> | undefined): Record<stri
 }
 
 async function post(
-  params: ExplorerParams,
+  params: Prepared,
   headers: Record<string, string>,
 ): Promise<{ result: ExplorerResult; csrf: string | undefined }> {
   const csrf = csrfToken();
@@ -63,7 +87,7 @@ async function post(
     },
     body: JSON.stringify({
       query: params.query,
-      variables: params.variables ?? {},
+      variables: params.variables,
       ...(params.operationName ? { operationName: params.operationName } : {}),
     }),
     credentials: 'same-origin',
@@ -107,21 +131,22 @@ function wsClient(): Client {
  * (an `authorization: Bearer …` there acts as that API token instead).
  */
 export const explorerFetcher: ExplorerFetcher = (params, options) => {
-  if (isSubscription(params)) {
+  const request = prepare(params);
+  if (request.subscription) {
     return wsClient().iterate({
-      query: params.query,
-      ...(params.operationName ? { operationName: params.operationName } : {}),
-      variables: (params.variables ?? {}) as Record<string, unknown>,
+      query: request.query,
+      ...(request.operationName ? { operationName: request.operationName } : {}),
+      variables: request.variables,
     }) as AsyncIterable<ExplorerResult>;
   }
   const headers = extraHeaders(options?.headers);
   return (async () => {
-    const first = await post(params, headers);
+    const first = await post(request, headers);
     if (!unauthenticated(first.result) || headers['authorization']) return first.result;
     if (!(await refreshSession(first.csrf))) {
       signInAgain();
       return first.result;
     }
-    return (await post(params, headers)).result;
+    return (await post(request, headers)).result;
   })();
 };
