@@ -295,6 +295,9 @@ describeInBrowser('knowledge browser and API explorer', () => {
     expect(await diff.locator('tr.removed').count()).toBe(0);
     expect(await page.locator('.added-count').innerText()).toBe('+1');
     await dashboard.screenshot('6-diff');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await dashboard.screenshot('6-diff-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // any version, by link; the URL keeps it
     await rows.nth(2).getByRole('link', { name: 'Version 1' }).click();
