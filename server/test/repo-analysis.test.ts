@@ -274,6 +274,20 @@ describe('repository analysis: startRepoAnalysis and postRepoAnalysis', () => {
     const now = (await knowledge()).project;
     const codebase = now.contextFiles.find((file) => file.name === 'codebase');
     expect(codebase).toEqual({ name: 'codebase', version: 2, versions: [{ version: 1 }] });
+    // each new version's event names the analysis run that wrote it
+    const { events } = await server.query<
+      { events: { nodes: { type: string; payload: Record<string, unknown> }[] } },
+      unknown
+    >('query($p: ID!) { events(projectId: $p, first: 100) { nodes { type payload } } }', {
+      p: projectId,
+    });
+    expect(
+      events.nodes
+        .filter((event) => event.type === 'ContextFileUpdated')
+        .map((event) => `${String(event.payload['name'])} v${String(event.payload['version'])}`),
+    ).toEqual(['codebase v1', 'workflow v1', 'notes v1', 'codebase v2']);
+    for (const event of events.nodes.filter((one) => one.type === 'ContextFileUpdated'))
+      expect(event.payload['runId']).toBe(runId);
     expect(now.knowledge.nodes.map((node) => node.name).sort()).toEqual([
       'PriceTag',
       'Retry with backoff',

@@ -84,11 +84,13 @@ export class KnowledgeService {
 
   /**
    * Writes a context file, keeping the previous content as a version; unchanged content is not
-   * a new version (`changed` false). Emits ContextFileUpdated when it changed.
+   * a new version (`changed` false). Emits ContextFileUpdated when it changed, naming the run
+   * that wrote it (`runId`, a public id) when one did.
    */
   async writeContextFile(
     projectId: string,
     file: { kind: ContextFileKind; name: string; content: string },
+    writtenBy: { runId?: string } = {},
   ): Promise<{ file: ProjectContextFileEntity; changed: boolean }> {
     const name = requireName('name', file.name, 200);
     const content = requireText('content', file.content, MAX_CONTEXT_FILE);
@@ -127,6 +129,7 @@ export class KnowledgeService {
         kind: saved.kind,
         name: saved.name,
         version: saved.version,
+        ...(writtenBy.runId ? { runId: writtenBy.runId } : {}),
       });
       return { file: saved, changed: true };
     });

@@ -124,7 +124,10 @@ export class RepoAnalysisService {
     const context = await this.writeRepoContext(projectId, clean.repoContext, run);
     let changed = 0;
     for (const file of clean.contextFiles) {
-      if ((await this.knowledge.writeContextFile(projectId, file)).changed) changed++;
+      const outcome = await this.knowledge.writeContextFile(projectId, file, {
+        runId: toPublicId('Run', run.id),
+      });
+      if (outcome.changed) changed++;
     }
 
     const before = new Map(
