@@ -286,6 +286,60 @@ describeInBrowser('administration', () => {
     expect(await grace.getByText('Webhook').count()).toBe(0);
   }, 90_000);
 
+  test('deleting a project is refused while a plan runs, with the reason shown', async () => {
+    // A second project with an active plan, made through the API.
+    type Id = { id: string };
+    const { createProject } = await dashboard.graphql<{ createProject: { project: Id } }>(
+      `mutation AdminTestProject($input: CreateProjectInput!) {
+        createProject(input: $input) { project { id } userErrors { message } } }`,
+      {
+        input: { workspaceId: dashboard.workspaceId, remoteUrl: 'https://github.com/acme/web.git' },
+      },
+    );
+    const projectId = createProject.project.id;
+    const { createPlan } = await dashboard.graphql<{ createPlan: { plan: Id } }>(
+      `mutation AdminTestPlan($input: CreatePlanInput!) {
+        createPlan(input: $input) { plan { id } userErrors { message } } }`,
+      { input: { projectId, name: 'Launch' } },
+    );
+    const planId = createPlan.plan.id;
+    const { createPhase } = await dashboard.graphql<{ createPhase: { phase: Id } }>(
+      `mutation AdminTestPhase($input: CreatePhaseInput!) {
+        createPhase(input: $input) { phase { id } userErrors { message } } }`,
+      { input: { planId, name: 'Build' } },
+    );
+    await dashboard.graphql(
+      `mutation AdminTestTask($input: CreateTaskInput!) {
+        createTask(input: $input) { task { id } userErrors { message } } }`,
+      { input: { phaseId: createPhase.phase.id, title: 'Write the landing page' } },
+    );
+    const setStatus = (status: string) =>
+      dashboard.graphql<{ setPlanStatus: { userErrors: Array<{ message: string }> } }>(
+        `mutation AdminTestPlanStatus($input: SetPlanStatusInput!) {
+          setPlanStatus(input: $input) { userErrors { message } } }`,
+        { input: { planId, status } },
+      );
+    expect((await setStatus('ACTIVE')).setPlanStatus.userErrors).toEqual([]);
+
+    await page.goto(`${dashboard.url}/projects/${projectId}/settings`);
+    await page.getByRole('button', { name: 'Delete project…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete web?' });
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await dialog.getByText(/active or paused plan/).waitFor();
+    await dashboard.screenshot('delete-project-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'web' }).waitFor();
+
+    // Once the plan is cancelled the project goes.
+    expect((await setStatus('CANCELLED')).setPlanStatus.userErrors).toEqual([]);
+    await page.getByRole('button', { name: 'Delete project…' }).click();
+    await dialog.getByRole('button', { name: 'Delete project' }).click();
+    await page.waitForURL(workspaceUrl);
+    await page.getByRole('link', { name: 'API service' }).waitFor();
+    expect(await page.getByRole('link', { name: 'web', exact: true }).count()).toBe(0);
+  }, 60_000);
+
   test('workspace settings: rename; deleting needs the slug typed again', async () => {
     await page.goto(workspaceUrl);
     await openTab('Settings');
