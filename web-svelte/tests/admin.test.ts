@@ -112,6 +112,11 @@ describeInBrowser('administration', () => {
     await page.getByLabel('Role for Grace Hopper').selectOption('DEVELOPER');
     await page.getByRole('button', { name: 'Save role for Grace Hopper' }).click();
     await page.getByRole('status').filter({ hasText: 'Grace Hopper is now developer' }).waitFor();
+
+    // As a developer Grace sees the members read-only.
+    await grace.reload();
+    await grace.getByText('You are a developer here').waitFor();
+    expect(await grace.getByLabel('Role for Ada Lovelace').count()).toBe(0);
   }, 60_000);
 
   test('Skills: create, refuse a blank name, rename, delete; a member gets a proficiency', async () => {
@@ -133,8 +138,15 @@ describeInBrowser('administration', () => {
       page.getByRole('button', { name: `Rename ${skill}`, exact: true });
     await renameButton('TypeScript').waitFor();
 
-    await page.getByRole('button', { name: 'Delete Cobol' }).click();
+    // The dialog closes on Escape and gives focus back to the button that opened it.
+    const deleteCobol = page.getByRole('button', { name: 'Delete Cobol' });
     const dialog = page.getByRole('dialog', { name: 'Delete the skill “Cobol”?' });
+    await deleteCobol.click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(async () => expect(await dialog.isVisible()).toBe(false));
+    expect(await deleteCobol.evaluate((button) => button === document.activeElement)).toBe(true);
+    await deleteCobol.click();
     await dialog.getByRole('button', { name: 'Delete skill' }).click();
     await eventually(async () => expect(await renameButton('Cobol').count()).toBe(0));
     await page.reload();
@@ -284,6 +296,16 @@ describeInBrowser('administration', () => {
     await grace.getByText('Owners and admins change these settings.').waitFor();
     expect(await grace.getByLabel('Project name').count()).toBe(0);
     expect(await grace.getByText('Webhook').count()).toBe(0);
+
+    // A project invite for it, from the Invites tab.
+    await page.goto(`${workspaceUrl}/invites`);
+    await page.getByLabel('Project', { exact: true }).selectOption({ label: 'API service' });
+    await page.getByLabel('Project role').selectOption('LEAD');
+    await page.getByRole('button', { name: 'Create project invite link' }).click();
+    const link = page.getByLabel('Project invite link', { exact: true });
+    await link.waitFor();
+    expect(await link.innerText()).toMatch(/\/invites#token=/);
+    await page.getByRole('row', { name: /Project invite\s+Lead\s+API service/ }).waitFor();
   }, 90_000);
 
   test('deleting a project is refused while a plan runs, with the reason shown', async () => {
