@@ -278,6 +278,19 @@ describeInBrowser('administration', () => {
     expect(await page.getByLabel('Reviewer provider').inputValue()).toBe('codex');
     expect(await page.getByLabel('Reviewer model').inputValue()).toBe('gpt-review');
     await page.getByText('No host token is stored.').waitFor();
+
+    // Live: a change made elsewhere (here through the API) shows without a reload.
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+    const projectId = /\/projects\/(prj_[0-9A-Za-z]+)\//.exec(projectUrl)![1];
+    await dashboard.graphql(
+      `mutation AdminTestUpdateProject($input: UpdateProjectInput!) {
+        updateProject(input: $input) { userErrors { message } } }`,
+      { input: { projectId, reviewerModel: 'gpt-live' } },
+    );
+    await eventually(async () =>
+      expect(await page.getByLabel('Reviewer model').inputValue()).toBe('gpt-live'),
+    );
+    await page.getByText('The settings were changed elsewhere').waitFor();
     expect(await page.getByLabel('Payload URL', { exact: true }).innerText()).toBe(
       `${dashboard.url}/webhooks/github`,
     );
