@@ -4,6 +4,7 @@
 // `npm run build -w shared -w server -w web-svelte`.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { Page } from 'playwright-core';
+import { standInGitHub } from '../../server/test/support/host-servers.js';
 import { fieldError, graphqlWithToken } from './support/admin.js';
 import {
   describeInBrowser,
@@ -320,6 +321,47 @@ describeInBrowser('administration', () => {
     expect(await link.innerText()).toMatch(/\/invites#token=/);
     await page.getByRole('row', { name: /Project invite\s+Lead\s+API service/ }).waitFor();
   }, 90_000);
+
+  test('host token: checked with the host (a stand-in GitHub API), stored, never shown, removed', async () => {
+    const github = await standInGitHub({
+      owner: 'acme',
+      repo: 'api',
+      token: 'ghp_standin_token',
+      defaultBranch: 'main',
+    });
+    try {
+      await page.goto(projectUrl);
+      const apiUrl = page.getByLabel('Host API URL');
+      await apiUrl.fill('http://example.com/api');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      expect(await fieldError(apiUrl)).toMatch(/must use https/);
+      await apiUrl.fill(github.url);
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('status').filter({ hasText: 'Settings saved.' }).waitFor();
+
+      const token = page.getByRole('textbox', { name: 'Host token', exact: true });
+      await token.fill('ghp_wrong');
+      await page.getByRole('button', { name: 'Save host token' }).click();
+      expect(await fieldError(token)).toMatch(/.+/);
+      await page.getByText('No host token is stored.').waitFor();
+
+      await token.fill('ghp_standin_token');
+      await page.getByRole('button', { name: 'Save host token' }).click();
+      await page.getByText('A host token is stored. Studio never shows it again.').waitFor();
+      await page.reload();
+      await page.getByText('A host token is stored. Studio never shows it again.').waitFor();
+      expect(await page.getByLabel('Replace the host token').inputValue()).toBe('');
+      expect(await page.content()).not.toContain('ghp_standin_token');
+      await dashboard.screenshot('host-token');
+
+      await page.getByRole('button', { name: 'Remove host token' }).click();
+      await page.getByText('No host token is stored.').waitFor();
+      await page.reload();
+      await page.getByText('No host token is stored.').waitFor();
+    } finally {
+      await github.close();
+    }
+  }, 60_000);
 
   test('deleting a project is refused while a plan runs, with the reason shown', async () => {
     // A second project with an active plan, made through the API.
