@@ -66,6 +66,7 @@ export function runStatusLabel(status: RunStatus): string {
 /** "45 min", "2 h 5 min". */
 export function formatMinutes(minutes: number | null | undefined): string {
   if (minutes === null || minutes === undefined) return '—';
+  if (minutes > 0 && minutes < 1) return '< 1 min';
   const rounded = Math.round(minutes);
   if (rounded < 60) return `${rounded} min`;
   const hours = Math.floor(rounded / 60);
