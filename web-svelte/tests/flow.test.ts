@@ -171,6 +171,10 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
       // at least one card was seen on its way, between the two ends
       const between = TITLES.flatMap((title) => seen[title]!.slice(1, -1));
       expect(between.length).toBeGreaterThan(0);
+      // each card says why the dispatcher sent its latest run where it went
+      expect(await card(page(), 'Write the greeting').locator('.hint').innerText()).toContain(
+        'flow-bot',
+      );
       await dashboard.screenshot('5-completed-cards');
     },
     DELIVERY_TIMEOUT_MS + 90_000,

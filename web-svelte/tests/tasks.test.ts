@@ -303,6 +303,17 @@ describeInBrowser('tasks', () => {
     await page().goBack();
     await ship.waitFor({ state: 'detached' });
     expect(new URL(page().url()).searchParams.get('plan')).toBe(plan.planId);
+
+    // a move by hand from the card's menu: the card changes column, and Studio kept it
+    const release = card(page(), 'Ship the release');
+    await release.getByRole('button', { name: 'Actions for Ship the release' }).click();
+    await release.getByRole('button', { name: 'Cancel task' }).click();
+    await eventually(async () =>
+      expect(await columnOf(page(), 'Ship the release')).toBe('CANCELLED'),
+    );
+    await page().reload();
+    await card(page(), 'Ship the release').waitFor();
+    expect(await columnOf(page(), 'Ship the release')).toBe('CANCELLED');
     expectNoPageErrors(dashboard);
   }, 90_000);
 });

@@ -209,7 +209,10 @@ export function phaseSiblings(tasks: readonly BoardTask[], task: BoardTask): Boa
     .sort((a, b) => a.position - b.position);
 }
 
-/** Minutes the task's EXECUTION runs took (running ones up to `now`); null before any ran. */
+/**
+ * Minutes the task's EXECUTION runs took (running ones up to `now`); null before any ran. The
+ * board reads a task's first 20 runs; the drawer all of them (up to 100).
+ */
 export function actualMinutes(task: BoardTask, now = Date.now()): number | null {
   let total = 0;
   let any = false;
@@ -224,5 +227,5 @@ export function actualMinutes(task: BoardTask, now = Date.now()): number | null 
 
 /** Why the dispatcher chose where the task's latest run went. */
 export function dispatchHint(task: BoardTask): string | undefined {
-  return task.runs.nodes.at(-1)?.dispatchReason?.explanation;
+  return task.latestRun.nodes.at(-1)?.dispatchReason?.explanation;
 }
