@@ -222,6 +222,84 @@ describeInBrowser('tasks', () => {
     await dashboard.screenshot('timeline');
   }, 60_000);
 
+  test('review by hand in the drawer: a missing reason is refused, a rejection shows as a verdict', async () => {
+    // A person works the task with the manual provider, through the API as a daemon would:
+    // an attended completion waits for a review by hand.
+    const { session } = await mutate<{ session: { id: string } }>(
+      dashboard,
+      'registerSession',
+      { projectId, machineId: 'browser-test', name: 'by-hand', role: 'WORKER', provider: 'manual' },
+      'session { id }',
+    );
+    const review = await planThroughApi(dashboard, projectId, 'Review', [{ title: 'Review me' }]);
+    await mutate(
+      dashboard,
+      'setPlanStatus',
+      { planId: review.planId, status: 'ACTIVE' },
+      'plan { status }',
+    );
+    const claim = () =>
+      mutate<{ run: { id: string; purpose: string } | null; leaseVersion: number | null }>(
+        dashboard,
+        'claimRun',
+        { sessionId: session.id },
+        'run { id purpose } leaseVersion',
+      );
+    for (const purpose of ['BOOTSTRAP_EPIC', 'EXECUTION']) {
+      const claimed = await eventually(async () => {
+        const next = await claim();
+        expect(next.run?.purpose).toBe(purpose);
+        return next;
+      });
+      await mutate(
+        dashboard,
+        'completeRun',
+        {
+          runId: claimed.run!.id,
+          leaseVersion: claimed.leaseVersion,
+          summary: 'done',
+          attended: purpose === 'EXECUTION',
+        },
+        'run { id }',
+      );
+    }
+
+    const taskId = review.tasks['Review me']!;
+    await page().goto(
+      `${dashboard.url}/projects/${projectId}/tasks?plan=${review.planId}&task=${taskId}`,
+    );
+    const drawer = page().getByRole('dialog', { name: 'Review me' });
+    await drawer.getByRole('heading', { name: 'Review by hand' }).waitFor();
+    expect(await drawer.locator('strong.status').innerText()).toBe('Awaiting review');
+
+    const reason = drawer.getByLabel('Reason');
+    await reason.fill('  ');
+    await drawer.getByRole('button', { name: 'Approve' }).click();
+    await eventually(async () => expect(await reason.getAttribute('aria-invalid')).toBe('true'));
+    expect(await drawer.locator('#review-reason-error').innerText()).toMatch(/reason must say why/);
+    expect(await reason.inputValue()).toBe('  ');
+
+    await reason.fill('The greeting needs a test.');
+    await drawer.getByRole('button', { name: 'Reject' }).click();
+    const verdict = drawer.locator('li.verdict').first();
+    await verdict.waitFor();
+    expect(await verdict.innerText()).toMatch(
+      /^Rejected by hand, Ada Lovelace · revision 1: The greeting needs a test\./,
+    );
+    await eventually(async () =>
+      expect(await drawer.locator('strong.status').innerText()).toBe('Dispatched'),
+    );
+    expect(await drawer.getByRole('heading', { name: 'Review by hand' }).count()).toBe(0);
+    await drawer
+      .locator('li.comment')
+      .filter({ hasText: 'Rejected by hand: The greeting needs a test.' })
+      .waitFor();
+    await dashboard.screenshot('review-by-hand');
+    await page().keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+    await page().goto(tasksUrl);
+  }, 60_000);
+
   test('the drawer: comments with bad input, focus kept inside, Escape and back close it', async () => {
     await page()
       .getByRole('navigation', { name: 'Task views' })
