@@ -400,7 +400,7 @@ export default async function knowledge(options: BenchOptions): Promise<void> {
       const times: number[] = [];
       for (const [i, query] of prepared.entries()) {
         const approximate = await timed(() =>
-          search.nearest(query, HybridSearch.candidates(query.first)),
+          search.nearest(query, HybridSearch.vectorCandidates(query.first, query.filter)),
         );
         times.push(approximate.ms);
         recalls.push(recallAt(10, approximate.value, truths[i] ?? []));

@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { KnowledgeArtifactType } from './knowledge.entity.js';
 import {
   CANDIDATES_PER_HIT,
   COMMON_TERM_SHARE,
@@ -60,6 +61,15 @@ describe('hybrid search settings', () => {
     expect(HybridSearch.candidates(10)).toBe(50);
     expect(HybridSearch.candidates(11)).toBe(55);
     expect(HybridSearch.candidates(50)).toBe(250);
+    expect(HybridSearch.vectorCandidates(10, {})).toBe(50);
+  });
+
+  test('under a type, language or framework filter the vector half ranks max(20, first × 2)', () => {
+    expect(HybridSearch.vectorCandidates(10, { language: 'Ruby' })).toBe(20);
+    expect(HybridSearch.vectorCandidates(10, { framework: 'Rails' })).toBe(20);
+    expect(HybridSearch.vectorCandidates(25, { types: [KnowledgeArtifactType.SERVICE] })).toBe(50);
+    // an empty type list filters nothing
+    expect(HybridSearch.vectorCandidates(10, { types: [] })).toBe(50);
   });
 
   test('vectors are written in pgvector text form', () => {
