@@ -63,6 +63,35 @@ describe('the HTTP surface', () => {
     expect(validation.errors?.[0]?.message).toContain('Cannot query field "nope"');
   });
 
+  test('an operation name the document does not define is a 400 (OPERATION_RESOLUTION_FAILURE) naming it, not a 500', async () => {
+    const post = (body: Record<string, unknown>) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    type Body = { errors?: Array<{ message: string; extensions: { code: string } }> };
+    const unknown = await post({ query: '{ __typename }', operationName: 'Me' });
+    const body = (await unknown.json()) as Body;
+    expect(unknown.status).toBe(400);
+    expect(body.errors?.[0]?.extensions.code).toBe('OPERATION_RESOLUTION_FAILURE');
+    expect(body.errors?.[0]?.message).toContain('"Me"');
+
+    // two operations and no name: which one is meant is missing
+    const ambiguous = await post({ query: 'query A { __typename } query B { __typename }' });
+    expect(ambiguous.status).toBe(400);
+    expect(((await ambiguous.json()) as Body).errors?.[0]?.extensions.code).toBe(
+      'OPERATION_RESOLUTION_FAILURE',
+    );
+
+    // the same document with a name it defines still runs
+    const named = await post({
+      query: 'query A { __typename } query B { __typename }',
+      operationName: 'B',
+    });
+    expect(named.status).toBe(200);
+  });
+
   test('a malformed JSON body is a 400 with a JSON error, not an HTML page', async () => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',

@@ -1,5 +1,6 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import {
+  getOperationAST,
   GraphQLError,
   printSchema,
   type DocumentNode,
@@ -25,10 +26,14 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
       byOperation = new Map();
       cache.set(request.document, byOperation);
     }
-    const name = request.operationName ?? '';
+    // As sent: Apollo's own operationName is the resolved operation's, null when none was.
+    const asked = request.request.operationName ?? undefined;
+    const name = asked ?? '';
     let compiled = byOperation.get(name);
     if (!compiled) {
-      compiled = compileQuery(schema, request.document, request.operationName ?? undefined);
+      compiled = getOperationAST(request.document, asked)
+        ? compileQuery(schema, request.document, asked)
+        : { errors: [unresolvedOperation(asked)] };
       byOperation.set(name, compiled);
     }
     // A document that cannot compile comes back as an ExecutionResult with its errors.
@@ -41,6 +46,19 @@ export function jitExecutor(schema: GraphQLSchema): GatewayExecutor {
     const inputErrors = result.data === undefined;
     return { ...result, errors: result.errors.map((error) => toUpstreamError(error, inputErrors)) };
   };
+}
+
+/**
+ * The request names an operation the document does not define, or sends several without a
+ * name: the client's mistake, which Apollo answers as OPERATION_RESOLUTION_FAILURE (400) once
+ * the executor reports it (without errors from the executor it answered 500). Apollo's own
+ * operationName is the resolved operation's, null here, so the name as sent is checked.
+ */
+function unresolvedOperation(operationName: string | undefined): GraphQLError {
+  const message = operationName
+    ? `The document defines no operation named "${operationName}"`
+    : 'The document defines several operations: operationName must say which one to run';
+  return new GraphQLError(message);
 }
 
 /**
