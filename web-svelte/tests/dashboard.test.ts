@@ -1,13 +1,10 @@
 // End-to-end: the real Studio (server/dist/main.js, embedded database in a temp dir) serving the
 // built dashboard, driven in Chromium as a user would. Build first: `npm run build`.
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { expectEventually } from '../../server/test/support/expect-eventually.js';
-import { StudioProcess } from '../../server/test/support/studio-process.js';
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import type { StudioProcess } from '../../server/test/support/studio-process.js';
 import {
   chromium,
   type Browser,
@@ -15,52 +12,16 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SERVER_ENTRY = path.join(ROOT, 'server/dist/main.js');
-const WEB_HANDLER = path.join(ROOT, 'web-svelte/build/handler.js');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-/** The first start creates the embedded database; allow for a slow machine. */
-const START_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 20_000;
-
-/** Studio as `npm start` runs it (no DATABASE_URL or REDIS_URL: the embedded default). */
-async function startStudio(
-  dataDir: string,
-  port = 0,
-): Promise<{ process: StudioProcess; url: string }> {
-  const studio = new StudioProcess({
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    MAESTRO_DATA_DIR: dataDir,
-  });
-  try {
-    return { process: studio, url: await studio.ready(START_TIMEOUT_MS) };
-  } catch (error) {
-    await studio.stop();
-    throw error;
-  }
-}
-
-const eventually = (check: () => void | Promise<void>) =>
-  expectEventually(check, { timeoutMs: UI_TIMEOUT_MS, intervalMs: 100 });
-
-/** The owner that first-run setup creates. */
-const OWNER = {
-  name: 'Ada Lovelace',
-  email: 'ada@example.com',
-  password: 'analytical-engine-1843',
-};
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  describeInBrowser,
+  eventually,
+  OWNER,
+  START_TIMEOUT_MS,
+  startStudio,
+  UI_TIMEOUT_MS,
+} from './support/dashboard.js';
 
 /** Calls the API from the signed-in page, as the dashboard does (cookie + X-CSRF-Token). */
 async function graphqlFromPage<T>(
@@ -109,13 +70,7 @@ async function errorTextOf(input: Locator, page: Page): Promise<string> {
   return (await page.locator(`[id="${errorId}"]`).innerText()).trim();
 }
 
-const chromiumMissing = !existsSync(CHROMIUM);
-const skipReason = `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
-if (chromiumMissing) console.warn(`dashboard tests skipped: ${skipReason}`);
-const describeInBrowser = chromiumMissing ? describe.skip : describe;
-const suiteName = chromiumMissing ? `dashboard (skipped: ${skipReason})` : 'dashboard';
-
-describeInBrowser(suiteName, () => {
+describeInBrowser('dashboard', () => {
   let dataDir: string;
   let studio: { process: StudioProcess; url: string } | undefined;
   let browser: Browser | undefined;
@@ -129,14 +84,6 @@ describeInBrowser(suiteName, () => {
   const subscriptions: Array<{ projectId?: string; after?: number | null }> = [];
 
   beforeAll(async () => {
-    for (const [file, what] of [
-      [SERVER_ENTRY, 'the server build'],
-      [WEB_HANDLER, 'the dashboard build'],
-    ] as const) {
-      if (!existsSync(file)) {
-        throw new Error(`${path.relative(ROOT, file)} is missing (${what}): run npm run build`);
-      }
-    }
     dataDir = await mkdtemp(path.join(tmpdir(), 'maestro-dashboard-'));
     studio = await startStudio(path.join(dataDir, 'data'));
     setupLink = await studio.process.setupLink();
@@ -307,7 +254,7 @@ describeInBrowser(suiteName, () => {
     expect(await studio!.process.stop()).toEqual({ code: 0, signal: null });
     await page.getByRole('status').filter({ hasText: 'Reconnecting' }).waitFor();
 
-    studio = await startStudio(path.join(dataDir, 'data'), Number(port));
+    studio = await startStudio(path.join(dataDir, 'data'), { PORT: port });
     await page.getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 60_000 });
     await eventually(() => expect(subscriptions.length).toBeGreaterThan(sent));
     expect(subscriptions.at(-1)?.after).toBe(1);

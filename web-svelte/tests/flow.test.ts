@@ -15,20 +15,8 @@ import {
   startDashboard,
   type Dashboard,
 } from './support/dashboard.js';
-import {
-  activateThroughApi,
-  bareRepository,
-  card,
-  column,
-  columnOf,
-  connectDaemon,
-  type DaemonProcess,
-  markWindow,
-  planThroughApi,
-  signedInDaemonHome,
-  windowStillMarked,
-  type PlanRef,
-} from './support/tasks.js';
+import { card, columnOf, connectDaemon, markWindow, windowStillMarked } from './support/tasks.js';
+import { bareRepository, signedInDaemonHome, type DaemonProcess } from './support/daemon.js';
 
 const exec = promisify(execFile);
 
@@ -39,26 +27,29 @@ const DELIVERY_TIMEOUT_MS = 150_000;
  * The plan: three tasks, the third waiting for the first. The stand-in agent follows the
  * `STAND-IN:` lines (client-daemon/test/support/stand-ins/claude); its reviews approve.
  */
-function buildPlan(dashboard: Dashboard, projectId: string): Promise<PlanRef> {
-  return planThroughApi(dashboard, projectId, 'Greetings', [
-    {
-      title: 'Write the greeting',
-      description: 'Write the greeting.\nSTAND-IN: sleep 1500\nSTAND-IN: append greeting.txt hello',
-      estimateMinutes: 20,
-    },
-    {
-      title: 'Write the farewell',
-      description: 'Write the farewell.\nSTAND-IN: append farewell.txt bye',
-      estimateMinutes: 10,
-    },
-    {
-      title: 'Extend the greeting',
-      description: 'Extend the greeting.\nSTAND-IN: append greeting.txt and more',
-      estimateMinutes: 15,
-      dependsOn: ['Write the greeting'],
-    },
-  ]);
-}
+const PLAN: ReadonlyArray<{
+  title: string;
+  description: string;
+  estimateMinutes: number;
+  waitsFor?: string;
+}> = [
+  {
+    title: 'Write the greeting',
+    description: 'Write the greeting.\nSTAND-IN: sleep 1500\nSTAND-IN: append greeting.txt hello',
+    estimateMinutes: 20,
+  },
+  {
+    title: 'Write the farewell',
+    description: 'Write the farewell.\nSTAND-IN: append farewell.txt bye',
+    estimateMinutes: 10,
+  },
+  {
+    title: 'Extend the greeting',
+    description: 'Extend the greeting.\nSTAND-IN: append greeting.txt and more',
+    estimateMinutes: 15,
+    waitsFor: 'Write the greeting',
+  },
+];
 
 const TITLES = ['Write the greeting', 'Write the farewell', 'Extend the greeting'];
 
@@ -66,7 +57,8 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
   let dashboard: Dashboard;
   let origin: string;
   let projectId: string;
-  let plan: PlanRef;
+  let planId: string;
+  let planUrl: string;
   let daemon: DaemonProcess | undefined;
 
   beforeAll(async () => {
@@ -109,27 +101,57 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
     await dashboard.screenshot('2-project');
   }, 60_000);
 
-  test('3. a plan of three tasks with a dependency, activated; the kanban shows them', async () => {
-    plan = await buildPlan(dashboard, projectId);
+  test('3. a plan of three tasks with a dependency, made in the plan editor and activated', async () => {
+    await page()
+      .getByRole('navigation', { name: 'Project' })
+      .getByRole('link', { name: 'Plans' })
+      .click();
+    await page().getByLabel('Plan name').fill('Greetings');
+    await page().getByRole('button', { name: 'Create plan' }).click();
+    await page().waitForURL(/\/plans\/pln_[0-9A-Za-z]+$/);
+    planId = new URL(page().url()).pathname.split('/').at(-1)!;
+    planUrl = page().url();
+
+    await page().getByRole('textbox', { name: 'New phase' }).fill('Build');
+    await page().getByRole('button', { name: 'Add phase' }).click();
+    for (const task of PLAN) {
+      await page().getByRole('button', { name: 'Add a task to Build' }).click();
+      const form = page().getByRole('form', { name: 'New task' });
+      await form.getByLabel('Task title').fill(task.title);
+      await form.getByLabel(/Description/).fill(task.description);
+      await form.getByLabel(/Estimate/).fill(String(task.estimateMinutes));
+      if (task.waitsFor) {
+        await form.getByRole('group', { name: 'Waits for' }).getByLabel(task.waitsFor).check();
+      }
+      await form.getByRole('button', { name: 'Add task', exact: true }).click();
+      await eventually(async () => expect(await form.count()).toBe(0));
+    }
+    const dependent = page().locator('.task', { hasText: 'Extend the greeting' });
+    expect(await dependent.textContent()).toContain('waits for Write the greeting');
+    await dashboard.screenshot('3-plan-edited');
+
+    await page().getByRole('button', { name: 'Activate' }).click();
+    await eventually(async () => expect(await page().getByLabel('Status: Active').count()).toBe(1));
+    await dashboard.screenshot('3-plan-active');
+  }, 90_000);
+
+  test("4. the kanban shows the plan's three tasks, live", async () => {
     await page()
       .getByRole('navigation', { name: 'Project' })
       .getByRole('link', { name: 'Tasks' })
       .click();
-    await page().getByLabel('Plan').selectOption({ label: 'Greetings' });
-    await page().waitForURL((url) => url.searchParams.get('plan') === plan.planId);
-    await eventually(async () =>
-      expect(await column(page(), 'Draft').locator('li.task-card').count()).toBe(3),
-    );
+    await page()
+      .getByRole('combobox', { name: 'Plan', exact: true })
+      .selectOption({ label: 'Greetings' });
+    await page().waitForURL((url) => url.searchParams.get('plan') === planId);
+    await eventually(async () => expect(await page().locator('li.task-card').count()).toBe(3));
     await page().getByRole('status').filter({ hasText: 'Live' }).waitFor();
-    await activateThroughApi(dashboard, plan.planId);
-    await eventually(async () =>
-      expect(await page().locator('.plan-status').innerText()).toContain('ACTIVE'),
-    );
-    await dashboard.screenshot('3-plan-active');
+    expect(await page().locator('.plan-status').innerText()).toContain('ACTIVE');
+    await dashboard.screenshot('4-kanban');
   }, 60_000);
 
   test(
-    '4. a real daemon runs the plan; the cards move across the kanban live, without a reload',
+    '5. a real daemon runs the plan; the cards move across the kanban live, without a reload',
     async () => {
       await markWindow(page());
       // every column each card is seen in, from now on
@@ -180,7 +202,7 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
     DELIVERY_TIMEOUT_MS + 90_000,
   );
 
-  test("5. the task drawer shows the reviewer's verdict and the runs", async () => {
+  test("6. the task drawer shows the reviewer's verdict and the runs", async () => {
     await card(page(), 'Write the greeting')
       .getByRole('link', { name: 'Write the greeting' })
       .click();
@@ -202,7 +224,7 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
     await drawer.waitFor({ state: 'detached' });
   }, 60_000);
 
-  test('6. the release happened: the plan shows COMPLETED, also after a reload', async () => {
+  test('7. the release happened: the plan shows COMPLETED, also after a reload', async () => {
     const status = page().locator('.plan-status');
     await eventually(async () => expect(await status.innerText()).toMatch(/COMPLETED\s+released/));
     await page().reload();
@@ -216,6 +238,14 @@ describeInBrowser('flow: from first-run setup to a released plan', () => {
       'main',
     ]);
     expect(merges.stdout).toMatch(/^Release epic\//m);
+    await dashboard.screenshot('7-tasks-completed');
+
+    // the plan's own page says so too, with the release
+    await page().goto(planUrl);
+    await eventually(async () =>
+      expect(await page().getByLabel('Status: Completed').count()).toBe(1),
+    );
+    expect(await page().getByText('Not yet', { exact: true }).count()).toBe(0);
     await dashboard.screenshot('7-plan-completed');
     expectNoPageErrors(dashboard);
   }, 60_000);

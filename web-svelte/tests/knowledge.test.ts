@@ -17,11 +17,10 @@ import {
 import {
   analystDaemon,
   createProject,
-  type DaemonProcess,
   polyglotRepository,
-  signedInDaemonHome,
   type FixtureRepository,
 } from './support/knowledge.js';
+import { signedInDaemonHome, type DaemonProcess } from './support/daemon.js';
 
 /** An analysis: checkout, analyzer, post. Slow on a busy machine. */
 const ANALYSIS_TIMEOUT_MS = 90_000;

@@ -11,7 +11,6 @@ import {
   type Dashboard,
 } from './support/dashboard.js';
 import {
-  bareRepository,
   card,
   column,
   columnOf,
@@ -22,6 +21,7 @@ import {
   windowStillMarked,
   type PlanRef,
 } from './support/tasks.js';
+import { bareRepository } from './support/daemon.js';
 
 describeInBrowser('tasks', () => {
   let dashboard: Dashboard;
