@@ -354,6 +354,20 @@ describeInBrowser('knowledge browser and API explorer', () => {
         path: path.join(SCREENSHOTS, 'knowledge-8-graphiql.png'),
         fullPage: true,
       });
+      // the header's theme choice reaches GraphiQL too, both ways
+      const theme = explorer.getByRole('group', { name: 'Theme' });
+      await theme.getByRole('button', { name: 'Dark' }).click();
+      await eventually(async () =>
+        expect(
+          await explorer.evaluate(() => document.body.classList.contains('graphiql-dark')),
+        ).toBe(true),
+      );
+      await theme.getByRole('button', { name: 'Light' }).click();
+      await eventually(async () =>
+        expect(
+          await explorer.evaluate(() => document.body.classList.contains('graphiql-light')),
+        ).toBe(true),
+      );
       expect(elsewhere).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

@@ -42,12 +42,23 @@ export async function mountGraphiQL(element: HTMLElement): Promise<() => void> {
   // the fetcher's own types are a structural subset of GraphiQL's (@graphiql/toolkit's)
   const fetcher = explorerFetcher as unknown as Parameters<typeof GraphiQL>[0]['fetcher'];
   const root = createRoot(element);
-  root.render(
-    createElement(GraphiQL, {
-      fetcher,
-      defaultQuery: EXAMPLE_QUERY,
-      defaultEditorToolsVisibility: false,
-    }),
-  );
-  return () => root.unmount();
+  // The header's theme choice (data-theme on <html>); without one, the system's.
+  const render = () => {
+    const chosen = document.documentElement.dataset.theme;
+    root.render(
+      createElement(GraphiQL, {
+        fetcher,
+        defaultQuery: EXAMPLE_QUERY,
+        defaultEditorToolsVisibility: false,
+        forcedTheme: chosen === 'light' || chosen === 'dark' ? chosen : 'system',
+      }),
+    );
+  };
+  render();
+  const themeChanges = new MutationObserver(render);
+  themeChanges.observe(document.documentElement, { attributeFilter: ['data-theme'] });
+  return () => {
+    themeChanges.disconnect();
+    root.unmount();
+  };
 }
