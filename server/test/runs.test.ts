@@ -476,9 +476,12 @@ describe('runs, sessions and knowledge', () => {
     expect(await names({ language: 'typescript' })).toEqual(['BillingService', 'Button']);
     expect(await names({ type: ['HELPER', 'SERVICE'] })).toEqual(['BillingService', 'slugify']);
     expect(await names({ framework: 'svelte', language: 'TypeScript' })).toEqual(['Button']);
-    const [stored] = await manager.find(KnowledgeArtifactEntity, { where: { name: 'slugify' } });
-    expect(stored?.embedding).toHaveLength(EMBEDDING_DIMENSIONS);
-    expect(stored?.embedding?.[6]).toBeCloseTo(6 / 7, 5);
+    const [stored] = await manager.query<Array<{ embedding: string }>>(
+      `SELECT embedding::text AS embedding FROM knowledge_artifact WHERE name = 'slugify'`,
+    );
+    const vector = JSON.parse(stored?.embedding ?? '[]') as number[];
+    expect(vector).toHaveLength(EMBEDDING_DIMENSIONS);
+    expect(vector[6]).toBeCloseTo(6 / 7, 5);
     const nearest = await manager.query<Array<{ name: string }>>(
       `SELECT name FROM knowledge_artifact WHERE project_id = $1 ORDER BY embedding <=> $2::vector LIMIT 1`,
       [base.projectId, `[${embedding.join(',')}]`],

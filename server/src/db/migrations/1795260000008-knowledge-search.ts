@@ -1,16 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The approximate nearest-neighbour index of knowledge search's vector half: HNSW over the
- * embeddings as half-precision vectors (cosine distance), which halves the index (130 MB for
- * 100,000 artifacts) at no measurable cost in recall; the search re-sorts its candidates by
- * the full-precision distance. m = 32 and ef_construction = 200 rather than pgvector's 16 and
- * 64: the lexical embedder's vectors are hard for HNSW (short queries, distances that differ
- * little), and bench/knowledge measured recall@10 at 100,000 artifacts of 0.86 with
- * m = 16, ef_construction = 200 and 0.965–0.969 with m = 32, both at hnsw.ef_search = 200.
- * bench/knowledge rebuilds it with this statement after a bulk load.
+ * The HNSW index as this migration first built it (m = 32, ef_construction = 200; see
+ * 1795260000012-knowledge-index-build for what replaced it and why).
  */
-export const KNOWLEDGE_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embedding_idx" ON "knowledge_artifact" USING hnsw (("embedding"::halfvec(384)) halfvec_cosine_ops) WITH (m = 32, ef_construction = 200)`;
+const FIRST_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embedding_idx" ON "knowledge_artifact" USING hnsw (("embedding"::halfvec(384)) halfvec_cosine_ops) WITH (m = 32, ef_construction = 200)`;
 
 /**
  * Hybrid knowledge search (docs/knowledge.md):
@@ -20,7 +14,8 @@ export const KNOWLEDGE_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embed
  *   camelCase parts, so `parseProposal` is found by `parse` and `proposal`), the summary (B,
  *   likewise), language and framework (C), under the `simple` configuration so identifiers
  *   are neither stemmed nor dropped as stop words; a GIN index on it;
- * - an HNSW index on `embedding` for the vector half (KNOWLEDGE_EMBEDDING_INDEX);
+ * - an HNSW index on `embedding` for the vector half (FIRST_EMBEDDING_INDEX, rebuilt by
+ *   1795260000012-knowledge-index-build);
  * - embeddings stored out of line (toast_tuple_target = 1024; a vector is 1.5 kB, and the
  *   type's storage is already EXTERNAL): rows shrink to about 700 bytes (the heap of 100,000
  *   artifacts is 70 MB, not 227 MB), so what the full-text half and filtered reads visit stays
@@ -72,7 +67,7 @@ export class KnowledgeSearch1795260000008 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "knowledge_artifact_search_idx" ON "knowledge_artifact" USING gin ("search_document")`,
     );
-    await queryRunner.query(KNOWLEDGE_EMBEDDING_INDEX);
+    await queryRunner.query(FIRST_EMBEDDING_INDEX);
     await queryRunner.query(
       `CREATE INDEX "knowledge_artifact_model_idx" ON "knowledge_artifact" ("embedding_model")`,
     );

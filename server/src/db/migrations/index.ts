@@ -12,6 +12,7 @@ import { GitHosts1795260000006 } from './1795260000006-git-hosts.js';
 import { OpenRunsIndex1795260000007 } from './1795260000007-open-runs-index.js';
 import { KnowledgeSearch1795260000008 } from './1795260000008-knowledge-search.js';
 import { ProposalKeys1795260000011 } from './1795260000011-proposal-keys.js';
+import { KnowledgeIndexBuild1795260000012 } from './1795260000012-knowledge-index-build.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   OpenRunsIndex1795260000007,
   KnowledgeSearch1795260000008,
   ProposalKeys1795260000011,
+  KnowledgeIndexBuild1795260000012,
 ];

@@ -27,18 +27,20 @@ export const CANDIDATES_PER_HIT = 5;
  * neighbours regardless of the filter, and the iterative scan walks on until enough pass it,
  * so the walk grows as candidates ÷ selectivity: 50 candidates of a language held by one
  * artifact in twenty took five passes. bench/knowledge, filtered queries at 100,000: p50 about
- * halved, recall@10 0.978 → 0.951 (the text half still ranks its full share).
+ * halved, recall@10 0.978 → 0.951 (the text half still ranks its full share). Ranking only
+ * `first` (10) was measured too: filtered p95 a fifth lower, but their recall@10 0.91.
  */
 export const MIN_FILTERED_CANDIDATES = 20;
 export const FILTERED_CANDIDATES_PER_HIT = 2;
 /**
  * HNSW's candidate list while searching (pgvector's `hnsw.ef_search`, default 40), raised to
  * the number of candidates asked for when that is larger. bench/knowledge measures recall@10
- * of the vector half against an exact scan: at 100,000 artifacts (m = 32,
- * ef_construction = 200) 0.935 at 120, 0.953 at 150, 0.965 at 200 — 200 leaves a margin over
- * the 0.95 goal for the randomness of index builds.
+ * of the vector half against an exact scan: at 100,000 artifacts, on the index of
+ * 1795260000012-knowledge-index-build (m = 32, ef_construction = 400), 0.935 at 100, 0.964 at
+ * 150 and 0.978 at 200; the walk's cost grows with it (about 7,800–8,300 index pages
+ * visited at 150, 10,500 at 200).
  */
-export const DEFAULT_EF_SEARCH = 200;
+export const DEFAULT_EF_SEARCH = 150;
 /** pgvector's upper bound for hnsw.ef_search. */
 const MAX_EF_SEARCH = 1000;
 /** Query words used by the full-text half; more are ignored. */
