@@ -86,6 +86,7 @@ export async function createProject(
  */
 export function analystDaemon(home: string, clone: string): DaemonProcess {
   return new DaemonProcess(
+    'analyst-bot',
     ['--provider', 'claude', '--name', 'analyst-bot'],
     daemonEnv(home, { MAESTRO_ANALYSIS: 'static' }),
     clone,

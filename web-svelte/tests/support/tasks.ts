@@ -112,7 +112,11 @@ export function connectDaemon(
   home: string,
   provider: 'claude' | 'codex' = 'claude',
 ): DaemonProcess {
-  return new DaemonProcess(['--all', '--provider', provider, '--name', name], daemonEnv(home));
+  return new DaemonProcess(
+    name,
+    ['--all', '--provider', provider, '--name', name],
+    daemonEnv(home),
+  );
 }
 
 /** The kanban column (a region named by its heading) holding a status. */
