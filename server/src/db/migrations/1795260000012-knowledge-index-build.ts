@@ -25,7 +25,7 @@ export const KNOWLEDGE_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embed
  * times slower; 1 GB holds the graph of several hundred thousand artifacts (it is a cap, not an
  * allocation).
  */
-export const KNOWLEDGE_INDEX_BUILD_MEMORY = `SET LOCAL maintenance_work_mem = '1GB'`;
+const KNOWLEDGE_INDEX_BUILD_MEMORY = `SET LOCAL maintenance_work_mem = '1GB'`;
 
 const PREVIOUS_EMBEDDING_INDEX = `CREATE INDEX "knowledge_artifact_embedding_idx" ON "knowledge_artifact" USING hnsw (("embedding"::halfvec(384)) halfvec_cosine_ops) WITH (m = 32, ef_construction = 200)`;
 
