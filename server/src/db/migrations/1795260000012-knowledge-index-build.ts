@@ -14,7 +14,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * - m = 32, ef_construction = 200: 0.94–0.95 at 150, 0.957–0.965 at 200;
  * - m = 32, ef_construction = 400: 0.964 at 150, 0.978 at 200. A search at 150 visits about
  *   8,300 index pages where the previous graph needed 9,800 at 200 for less recall; the build
- *   takes about 1.6 times as long, and so does each insert.
+ *   takes about twice as long (180 s → 377–389 s) and each insert about 1.5 times (21.7 →
+ *   32.4 ms).
  *
  * bench/knowledge rebuilds it with this statement after a bulk load.
  */
