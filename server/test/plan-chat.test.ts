@@ -261,6 +261,73 @@ describe('plan chat with an OpenAI-compatible endpoint', () => {
     ]);
   });
 
+  test('a subscriber resuming with after gets what it missed, in order, then live updates', async () => {
+    const planId = await newPlan(server, projectId);
+    const probe = await attachedChat(server, planId);
+    model.script({ kind: 'stream', pieces: ['Cart first, ', 'then payments.'] });
+    await send(server, planId, 'Plan the cart.');
+    const missed = await expectEventually(() => {
+      const all = updatesAfterSentinels(probe);
+      expect(all.at(-1)).toMatchObject({ type: 'MESSAGE_POSTED', message: { author: 'PLANNER' } });
+      return all;
+    });
+    probe.close();
+    const first = missed[0] as ChatUpdate['planChat'];
+    expect(first).toMatchObject({ type: 'MESSAGE_POSTED', message: { author: 'USER' } });
+
+    // another plan's conversation in the same project does not leak into the replay
+    const other = await newPlan(server, projectId);
+    model.script({ kind: 'stream', pieces: ['Elsewhere.'] });
+    await send(server, other, 'Another plan.');
+    await settled(server, other, 2);
+
+    const resumed = server.subscribe<ChatUpdate, unknown>(
+      `subscription($planId: ID!, $after: SafeInt) { planChat(planId: $planId, after: $after) { type seq message { ${MESSAGE} } delta { offset text } } }`,
+      { planId, after: first.seq - 1 },
+    );
+    const replayed = (await resumed.waitFor(missed.length)).map((value) => value.planChat);
+    expect(replayed.map((u) => [u.seq, u.type, u.message.id, u.delta])).toEqual(
+      missed.map((u) => [u.seq, u.type, u.message.id, u.delta]),
+    );
+    // the replayed message is the message as it is now: the planner's, whole and settled
+    expect(replayed[1]?.message.body).toBe('Cart first, then payments.');
+
+    // and the same subscription goes on live
+    model.script({ kind: 'stream', pieces: ['Noted.'] });
+    await send(server, planId, 'Stripe.');
+    const live = await expectEventually(() => {
+      const all = resumed.values.map((value) => value.planChat).slice(missed.length);
+      expect(all.at(-1)).toMatchObject({
+        type: 'MESSAGE_POSTED',
+        message: { author: 'PLANNER', body: 'Noted.' },
+      });
+      return all;
+    });
+    resumed.close();
+    expect(live[0]).toMatchObject({ type: 'MESSAGE_POSTED', message: { body: 'Stripe.' } });
+    expect(live.every((u) => u.seq > (missed.at(-1)?.seq ?? Infinity))).toBe(true);
+    expect(new Set(resumed.values.map((value) => value.planChat.seq)).size).toBe(
+      resumed.values.length,
+    );
+  });
+
+  test('planChat checks after before streaming', async () => {
+    const planId = await newPlan(server, projectId);
+    const cases: Array<[number, string]> = [
+      [1_000_000, "after is 1000000, beyond the project's last event"],
+      [-1, 'after must be a sequence number, 0 or more'],
+    ];
+    for (const [after, message] of cases) {
+      const probe = server.subscribe<ChatUpdate, unknown>(
+        'subscription($planId: ID!, $after: SafeInt) { planChat(planId: $planId, after: $after) { seq } }',
+        { planId, after },
+      );
+      const errors = (await probe.waitForError()) as Array<{ message: string }>;
+      probe.close();
+      expect(errors[0]?.message).toContain(message);
+    }
+  });
+
   test('a proposal reply becomes a PROPOSAL message carrying the parsed proposal; nothing is built', async () => {
     const planId = await newPlan(server, projectId);
     const reply = `Here is the plan:\n\n\`\`\`json\n${JSON.stringify(PROPOSAL, null, 2)}\n\`\`\`\n`;

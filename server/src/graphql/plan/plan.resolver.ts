@@ -19,6 +19,7 @@ import {
   type ConnectionShape,
 } from '../common/connection.js';
 import { DeletePayload } from '../common/payloads.js';
+import { SafeInt } from '../common/scalars.js';
 import type { GraphQLContext } from '../context.js';
 import { readNode } from '../read-node.js';
 import { auditAs } from '../audit.js';
@@ -133,17 +134,16 @@ export class PlanResolver {
   }
 
   @Subscription(() => PlanChatUpdate, {
-    description: "The plan's conversation as it changes (history: plan.conversation.messages).",
+    description:
+      "The plan's conversation as it changes (history: plan.conversation.messages); with after, first the updates since that seq.",
     subscribe: async ({ args, context }) => {
       const ctx = context as GraphQLContext;
-      const { plan, project } = await ctx.access.plan(
-        (args as { planId: string }).planId,
-        'workspace.read',
-      );
+      const { planId: requested, after } = args as { planId: string; after?: number | null };
+      const { plan, project } = await ctx.access.plan(requested, 'workspace.read');
       const planId = PlanType.from(plan).id;
       const events = await ctx.services.events.stream(
         project.id,
-        await ctx.services.events.lastSeq(project.id),
+        after ?? (await ctx.services.events.lastSeq(project.id)),
       );
       return transformStream<EventRecord, PlanChatUpdate>(events, async (event) => {
         const type = CHAT_UPDATES[event.type];
@@ -167,6 +167,12 @@ export class PlanResolver {
   planChat(
     @Root() update: PlanChatUpdate,
     @Arg('planId', () => ID) _planId: string,
+    @Arg('after', () => SafeInt, {
+      nullable: true,
+      description:
+        "Replay the conversation's updates after this seq (a PlanChatUpdate's or a project event's) first; omit to receive only new ones.",
+    })
+    _after: number | null,
   ): PlanChatUpdate {
     return update;
   }
