@@ -7,7 +7,7 @@ import { parseProposal } from '../src/domain/planning/proposal-parser.js';
 import { TaskStatus } from '../src/domain/task/task-lifecycle.js';
 import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
-import { bootstrapEpic } from './support/plans.js';
+import { bootstrapEpic, planWithTasks } from './support/plans.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const random = () => randomBytes(4).toString('hex');
@@ -228,6 +228,82 @@ describe('re-planning: a proposal diffed against a plan, confirmed, applied', ()
     const noop = await apply({ planId, messageId: message.id, fingerprint: again.fingerprint });
     expect(noop).toMatchObject({ applied: false, userErrors: [] });
     expect(await eventsOf(projectId, 'PlanReplanned')).toHaveLength(1);
+  });
+
+  test('proposal keys are read back: hand-made work has none until a proposal matches it', async () => {
+    const projectId = await newProject();
+    const { planId, taskIds } = await planWithTasks(server, projectId, 2);
+    const keysOf = async () =>
+      (
+        await server.query<
+          {
+            plan: {
+              phases: {
+                name: string;
+                proposalKey: string | null;
+                tasks: { id: string; title: string; proposalKey: string | null }[];
+              }[];
+            };
+          },
+          unknown
+        >(
+          'query($id: ID!) { plan(id: $id) { phases { name proposalKey tasks { id title proposalKey } } } }',
+          { id: planId },
+        )
+      ).plan.phases;
+    expect(await keysOf()).toEqual([
+      {
+        name: 'Build',
+        proposalKey: null,
+        tasks: [
+          { id: taskIds[0], title: 'Task 1', proposalKey: null },
+          { id: taskIds[1], title: 'Task 2', proposalKey: null },
+        ],
+      },
+    ]);
+
+    // matched by name and title, they take the proposal's keys; a new task comes with its own
+    const first = proposalOf([
+      {
+        key: 'core',
+        name: 'Build',
+        tasks: [
+          { key: 't1', title: 'Task 1' },
+          { key: 't2', title: 'Task 2', estimateMinutes: 30 },
+          { key: 't3', title: 'Task 3' },
+        ],
+      },
+    ]);
+    const diff = await diffOf(planId, { proposal: first });
+    expect(
+      (await apply({ planId, proposal: first, fingerprint: diff.fingerprint })).userErrors,
+    ).toEqual([]);
+    const keyed = await keysOf();
+    expect(keyed[0]?.proposalKey).toBe('core');
+    expect(keyed[0]?.tasks.map((task) => [task.title, task.proposalKey])).toEqual([
+      ['Task 1', 't1'],
+      ['Task 2', 't2'],
+      ['Task 3', 't3'],
+    ]);
+    expect(keyed[0]?.tasks.slice(0, 2).map((task) => task.id)).toEqual(taskIds);
+
+    // so a client can build the next proposal from what it reads: a new title under the key is a change
+    const renamed = proposalOf([
+      {
+        key: 'core',
+        name: 'Build',
+        tasks: keyed[0]!.tasks.map((task) => ({
+          key: task.proposalKey as string,
+          title: task.proposalKey === 't1' ? 'Task one' : task.title,
+          ...(task.proposalKey === 't2' ? { estimateMinutes: 30 } : {}),
+        })),
+      },
+    ]);
+    expect(await diffOf(planId, { proposal: renamed })).toMatchObject({
+      added: [],
+      removed: [],
+      changed: [{ taskId: taskIds[0], key: 't1', fields: [{ field: 'title', to: 'Task one' }] }],
+    });
   });
 
   test('a draft plan re-planned: a task moved across phases, removed tasks deleted, renamed phase, emptied phase deleted', async () => {

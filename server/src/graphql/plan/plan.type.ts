@@ -202,6 +202,13 @@ export class PhaseType extends NodeInterface {
   @Field(() => Int, { description: '0, 1, 2, … within the plan.' })
   position: number;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The key the proposal it came from gave it; a re-plan's proposal repeats it to keep (or change) this phase rather than remove it. Null for phases made by hand.",
+  })
+  proposalKey: string | null;
+
   @Field()
   createdAt: Date;
 
@@ -216,6 +223,7 @@ export class PhaseType extends NodeInterface {
       name: entity.name,
       description: entity.description,
       position: entity.position,
+      proposalKey: entity.key,
       createdAt: entity.createdAt,
     });
   }

@@ -71,6 +71,13 @@ export class TaskType extends NodeInterface {
   @Field(() => Int, { description: '0, 1, 2, … within the phase.' })
   position: number;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The key the proposal it came from gave it; a re-plan's proposal repeats it to keep (or change) this task rather than remove it. Null for tasks made by hand.",
+  })
+  proposalKey: string | null;
+
   @Field(() => Date, { nullable: true })
   acceptedAt: Date | null;
 
@@ -128,6 +135,7 @@ export class TaskType extends NodeInterface {
       branchName: entity.branchName,
       prUrl: entity.prUrl,
       position: entity.position,
+      proposalKey: entity.key,
       acceptedAt: entity.acceptedAt,
       completedAt: entity.completedAt,
       reviewSentAt: entity.reviewSentAt,
