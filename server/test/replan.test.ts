@@ -8,6 +8,7 @@ import { TaskStatus } from '../src/domain/task/task-lifecycle.js';
 import { accessTokenFor, addMember } from './support/members.js';
 import { mutation, ok } from './support/mutations.js';
 import { bootstrapEpic, planWithTasks } from './support/plans.js';
+import { recordStatements } from './support/sql-counter.js';
 import { startTestServer, type TestServer } from './support/test-server.js';
 
 const random = () => randomBytes(4).toString('hex');
@@ -228,6 +229,42 @@ describe('re-planning: a proposal diffed against a plan, confirmed, applied', ()
     const noop = await apply({ planId, messageId: message.id, fingerprint: again.fingerprint });
     expect(noop).toMatchObject({ applied: false, userErrors: [] });
     expect(await eventsOf(projectId, 'PlanReplanned')).toHaveLength(1);
+  });
+
+  test("a conversation's diffs cost the same SQL for one PROPOSAL message as for six", async () => {
+    const diffsOf = async (planId: string) => {
+      let diffs: (DiffView | null)[] = [];
+      const statements = await recordStatements(server.studio.database.dataSource, async () => {
+        const data = await server.query<
+          { plan: { conversation: { messages: { nodes: { diff: DiffView | null }[] } } } },
+          unknown
+        >(
+          `query($id: ID!) { plan(id: $id) { conversation { messages(first: 50) { nodes { diff { ${DIFF} } } } } } }`,
+          { id: planId },
+        );
+        diffs = data.plan.conversation.messages.nodes.map((node) => node.diff);
+      });
+      return { diffs, statements };
+    };
+    const one = await emptyPlan(await newProject());
+    await postProposal(one, FIRST);
+    const six = await emptyPlan(await newProject());
+    for (let i = 0; i < 5; i++) await postProposal(six, FIRST);
+    await server.studio.services.plans.postMessage(parsePublicIdOf('Plan', six) as string, {
+      kind: PlanMessageKind.FOLLOW_UP,
+      author: PlanMessageAuthor.USER,
+      body: 'Is this all?',
+    });
+    await postProposal(six, FIRST.replace('"Schema"', '"Schema v2"'));
+
+    const a = await diffsOf(one);
+    const b = await diffsOf(six);
+    expect(b.statements.length).toBe(a.statements.length);
+    expect(b.diffs.map((diff) => diff?.added.length ?? null)).toEqual([3, 3, 3, 3, 3, null, 3]);
+    // each is its own proposal's diff: the last one's added task has the new title
+    expect(b.diffs[6]?.added[0]?.title).toBe('Schema v2');
+    expect(b.diffs[0]?.fingerprint).toBe(b.diffs[4]?.fingerprint);
+    expect(b.diffs[6]?.fingerprint).not.toBe(b.diffs[0]?.fingerprint);
   });
 
   test('proposal keys are read back: hand-made work has none until a proposal matches it', async () => {

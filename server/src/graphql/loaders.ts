@@ -47,6 +47,7 @@ export function createLoaders(services: Services) {
       (ids) => plans.conversationsOf(ids),
       (row) => row.planId,
     ),
+    conversationById: byKey((ids) => plans.conversationsById(ids), id),
     planMessage: byKey((ids) => plans.getMessages(ids), id),
     phase: byKey((ids) => plans.getPhases(ids), id),
     phasesOfPlan: grouped(

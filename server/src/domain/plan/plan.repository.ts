@@ -45,6 +45,10 @@ export class PlanRepository extends BaseRepository<PlanEntity> {
     return (await this.dataSource.manager.findOneBy(PlanConversationEntity, { id })) ?? undefined;
   }
 
+  conversationsById(ids: readonly string[]): Promise<PlanConversationEntity[]> {
+    return this.dataSource.manager.findBy(PlanConversationEntity, { id: In([...ids]) });
+  }
+
   conversationsOf(
     planIds: readonly string[],
     manager?: EntityManager,

@@ -227,6 +227,10 @@ export class PlanService {
     return this.plans.conversationsOf(planIds);
   }
 
+  conversationsById(ids: readonly string[]): Promise<PlanConversationEntity[]> {
+    return this.plans.conversationsById(ids);
+  }
+
   async planOfConversation(conversationId: string): Promise<string | undefined> {
     return (await this.plans.findConversation(conversationId))?.planId;
   }

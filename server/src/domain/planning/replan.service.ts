@@ -106,17 +106,29 @@ export class ReplanService {
 
   /** Parses a proposal's text (JSON or a Markdown outline); throws ProposalRejected. */
   async parse(workspaceId: string, text: string): Promise<ParsedProposal> {
-    if (text.trim() === '') throw new ProposalRejected([{ message: 'the proposal is empty' }]);
-    if (text.length > 200_000) {
-      throw new ProposalRejected([{ message: 'the proposal is longer than 200,000 characters' }]);
-    }
     const known = await this.skills.inWorkspace(workspaceId);
-    const parsed = parseProposal(text, { knownSkills: new Set(known.map((skill) => skill.slug)) });
-    if (!parsed.ok) throw new ProposalRejected(parsed.errors);
-    return {
-      proposal: parsed.proposal,
-      unknownSkills: parsed.unknownSkills,
-      warnings: parsed.warnings,
+    return parseAgainst(new Set(known.map((skill) => skill.slug)), text);
+  }
+
+  /**
+   * Reads the plan and the workspace's skills once, then parses and diffs any number of
+   * proposals against them (a conversation's PROPOSAL messages, each with its diff). The
+   * function throws ProposalRejected for a proposal that does not read.
+   */
+  async previewer(
+    plan: PlanEntity,
+    workspaceId: string,
+  ): Promise<(text: string) => { parsed: ParsedProposal; preview: Preview }> {
+    const [known, snapshot] = await Promise.all([
+      this.skills.inWorkspace(workspaceId),
+      this.snapshot(plan.id, plan.status),
+    ]);
+    const bySkill = new Map(known.map((skill) => [skill.id, skill.slug]));
+    const slugs = new Set(bySkill.values());
+    const current = currentPlanOf(snapshot, (skillId) => bySkill.get(skillId));
+    return (text) => {
+      const parsed = parseAgainst(slugs, text);
+      return { parsed, preview: this.previewOf(plan.status, current, parsed.proposal) };
     };
   }
 
@@ -355,6 +367,24 @@ export class ReplanService {
     const bySkill = new Map(skills.map((skill) => [skill.id, skill.slug]));
     return (skillId) => bySkill.get(skillId);
   }
+}
+
+function checkLength(text: string): void {
+  if (text.trim() === '') throw new ProposalRejected([{ message: 'the proposal is empty' }]);
+  if (text.length > 200_000) {
+    throw new ProposalRejected([{ message: 'the proposal is longer than 200,000 characters' }]);
+  }
+}
+
+function parseAgainst(knownSkills: ReadonlySet<string>, text: string): ParsedProposal {
+  checkLength(text);
+  const parsed = parseProposal(text, { knownSkills });
+  if (!parsed.ok) throw new ProposalRejected(parsed.errors);
+  return {
+    proposal: parsed.proposal,
+    unknownSkills: parsed.unknownSkills,
+    warnings: parsed.warnings,
+  };
 }
 
 function emptySummary(diff: PlanDiff): ReplanSummary {

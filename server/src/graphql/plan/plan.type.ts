@@ -168,9 +168,12 @@ export class PlanMessageType extends NodeInterface {
   @Field()
   createdAt: Date;
 
+  conversationKey: string;
+
   static from(entity: PlanMessageEntity): PlanMessageType {
     return Object.assign(new PlanMessageType(), {
       id: toPublicId('PlanMessage', entity.id),
+      conversationKey: entity.conversationId,
       kind: entity.kind,
       author: entity.author,
       body: entity.body,

@@ -21,6 +21,25 @@ function replanService(ctx: GraphQLContext): ReplanService {
   return ctx.services.replan;
 }
 
+type Previewer = Awaited<ReturnType<ReplanService['previewer']>>;
+
+/** Per operation and plan: the plan and its skills read once for all its PROPOSAL messages. */
+const previewers = new WeakMap<GraphQLContext['loaders'], Map<string, Promise<Previewer>>>();
+
+function previewerOf(ctx: GraphQLContext, plan: PlanEntity, workspaceId: string) {
+  let byPlan = previewers.get(ctx.loaders);
+  if (!byPlan) {
+    byPlan = new Map<string, Promise<Previewer>>();
+    previewers.set(ctx.loaders, byPlan);
+  }
+  let previewer = byPlan.get(plan.id);
+  if (!previewer) {
+    previewer = replanService(ctx).previewer(plan, workspaceId);
+    byPlan.set(plan.id, previewer);
+  }
+  return previewer;
+}
+
 /**
  * The proposal's text: given as text, or the structured proposal of a PROPOSAL message of the
  * plan's conversation (a planner's reply, or a REFINE run's), read again as JSON.
@@ -162,17 +181,14 @@ export class PlanMessageDiffResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ProposalDiffType | null> {
     if (message.kind !== PlanMessageKind.PROPOSAL || !message.proposal) return null;
-    const key = ctx.access.decode('PlanMessage', message.id, 'id');
-    const [entity] = await ctx.services.plans.getMessages([key]);
-    const planId = entity && (await ctx.services.plans.planOfConversation(entity.conversationId));
-    const plan = planId ? await ctx.loaders.plan.load(planId) : undefined;
+    const conversation = await ctx.loaders.conversationById.load(message.conversationKey);
+    const plan = conversation ? await ctx.loaders.plan.load(conversation.planId) : undefined;
     const project = plan ? await ctx.loaders.project.load(plan.projectId) : undefined;
     if (!plan || !project) return null;
-    const service = replanService(ctx);
     try {
-      const parsed = await service.parse(project.workspaceId, JSON.stringify(message.proposal));
-      const preview = await service.preview(plan, project.workspaceId, parsed.proposal);
-      return ProposalDiffType.from(preview, parsed);
+      const preview = await previewerOf(ctx, plan, project.workspaceId);
+      const { parsed, preview: seen } = preview(JSON.stringify(message.proposal));
+      return ProposalDiffType.from(seen, parsed);
     } catch (error) {
       if (error instanceof ProposalRejected) return null;
       throw error;
