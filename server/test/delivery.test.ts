@@ -74,6 +74,27 @@ describe('delivery: bootstrap, review, merge and release on a real repository', 
          releaseSummary { tasks merged cancelled approvals rejections revisions runs tokensIn tokensOut durationSeconds } } }`,
       { id: planId },
     );
+  const verdictsOf = async (taskId: string) =>
+    (
+      await server.query<
+        {
+          task: {
+            verdicts: {
+              seq: number;
+              approved: boolean;
+              reason: string | null;
+              revision: number | null;
+              run: { purpose: string } | null;
+              by: { role: string } | null;
+            }[];
+          };
+        },
+        unknown
+      >(
+        'query($id: ID!) { task(id: $id) { verdicts { seq approved reason revision run { purpose } by { role } } } }',
+        { id: taskId },
+      )
+    ).task.verdicts;
   /** The project's event log, oldest first (read from the table: it outgrows a page). */
   const eventTypes = (projectId: string) =>
     server.studio.database.dataSource.query<{ type: string; payload: Record<string, unknown> }[]>(
@@ -153,6 +174,16 @@ describe('delivery: bootstrap, review, merge and release on a real repository', 
         authorKind: 'SYSTEM',
         body: 'Review rejected (revision 1 of 3): beta.txt needs a second line',
       },
+    ]);
+    // Task 2's verdicts: the reviewer's rejection, then its approval, each with its REVIEW run.
+    const verdicts = await verdictsOf(tasks.get('Task 2')?.id as string);
+    expect(verdicts.map((v) => [v.approved, v.reason, v.revision, v.run?.purpose, v.by])).toEqual([
+      [false, 'beta.txt needs a second line', 1, 'REVIEW', null],
+      [true, null, null, 'REVIEW', null],
+    ]);
+    expect(verdicts[0]!.seq).toBeLessThan(verdicts[1]!.seq);
+    expect((await verdictsOf(tasks.get('Task 1')?.id as string)).map((v) => v.approved)).toEqual([
+      true,
     ]);
     // Task 3 ran only after Task 1 was merged; the release came last, then the cleanup.
     const log = daemon.log;
@@ -272,6 +303,14 @@ describe('delivery: bootstrap, review, merge and release on a real repository', 
     expect(approved.task.reviewApprovedAt).not.toBeNull();
     const again = await mutation(server, 'approveTask', { taskId: task.id, reason: 'twice' });
     expect(again.userErrors[0]?.message).toContain('already approved');
+    const [byHand] = await verdictsOf(task.id);
+    expect(byHand).toMatchObject({
+      approved: true,
+      reason: 'read it myself: it is fine',
+      revision: null,
+      run: null,
+      by: { role: 'OWNER' },
+    });
     await daemon.drain();
     expect((await planOf(plan.planId)).plan.status).toBe('COMPLETED');
     const audit = await server.query<

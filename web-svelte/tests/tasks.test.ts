@@ -295,6 +295,16 @@ describeInBrowser('tasks', () => {
       .filter({ hasText: 'Rejected by hand: The greeting needs a test.' })
       .waitFor();
     await dashboard.screenshot('review-by-hand');
+    // the verdict is the task's own (Task.verdicts), not something the page saw happen: it is
+    // there when the page is opened afresh
+    await page().reload();
+    const reopened = page().getByRole('dialog', { name: 'Review me' }).locator('li.verdict');
+    await reopened.first().waitFor();
+    expect(await reopened.allInnerTexts()).toEqual([
+      expect.stringMatching(
+        /^Rejected by hand, Ada Lovelace · revision 1: The greeting needs a test\./,
+      ),
+    ]);
     await page().keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
     await page().goto(tasksUrl);

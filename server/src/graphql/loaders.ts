@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { parsePublicIdOf, toPublicId } from '../domain/common/public-id.js';
 import type { AgentRunEntity } from '../domain/run/run.entity.js';
 import type { Services } from '../services.js';
 
@@ -27,7 +28,7 @@ const id = (row: { id: string }) => row.id;
  */
 export function createLoaders(services: Services) {
   const { workspaces, projects, skills, plans, tasks, comments, members, users } = services;
-  const { sessions, runs, knowledge } = services;
+  const { sessions, runs, knowledge, events } = services;
   return {
     workspace: byKey((ids) => workspaces.getMany(ids), id),
     project: byKey((ids) => projects.getMany(ids), id),
@@ -74,6 +75,11 @@ export function createLoaders(services: Services) {
     dependentsOfTask: grouped(
       (ids) => tasks.dependentsOf(ids),
       (row) => row.dependsOnTaskId,
+    ),
+    /** By task key: its ReviewApproved and ReviewRejected events, oldest first. */
+    verdictsOfTask: grouped(
+      (ids) => events.reviewVerdicts(ids.map((key) => toPublicId('Task', key))),
+      (event) => parsePublicIdOf('Task', String(event.payload.taskId)) ?? '',
     ),
     comment: byKey((ids) => comments.getMany(ids), id),
     session: byKey((ids) => sessions.getMany(ids), id),

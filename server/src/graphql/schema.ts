@@ -23,6 +23,7 @@ import { SessionResolver, SessionSkillResolver, TeamResolver } from './session/s
 import { SkillResolver } from './skill/skill.resolver.js';
 import { TaskCommentResolver } from './task/comment.resolver.js';
 import { TaskResolver } from './task/task.resolver.js';
+import { ReviewVerdictResolver, TaskVerdictsResolver } from './task/verdict.resolver.js';
 import {
   MemberResolver,
   MemberSkillResolver,
@@ -54,6 +55,8 @@ export const RESOLVERS = [
   PhaseResolver,
   TaskResolver,
   TaskCommentResolver,
+  TaskVerdictsResolver,
+  ReviewVerdictResolver,
   EventResolver,
   SessionResolver,
   SessionSkillResolver,

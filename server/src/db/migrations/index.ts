@@ -13,6 +13,7 @@ import { OpenRunsIndex1795260000007 } from './1795260000007-open-runs-index.js';
 import { KnowledgeSearch1795260000008 } from './1795260000008-knowledge-search.js';
 import { ProposalKeys1795260000011 } from './1795260000011-proposal-keys.js';
 import { KnowledgeIndexBuild1795260000012 } from './1795260000012-knowledge-index-build.js';
+import { ReviewVerdictIndex1795260000013 } from './1795260000013-review-verdict-index.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   KnowledgeSearch1795260000008,
   ProposalKeys1795260000011,
   KnowledgeIndexBuild1795260000012,
+  ReviewVerdictIndex1795260000013,
 ];

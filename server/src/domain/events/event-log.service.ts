@@ -64,6 +64,11 @@ export class EventLog {
     return this.repository.lastSeq(projectId);
   }
 
+  /** The review verdicts (ReviewApproved, ReviewRejected) of these tasks, by public id. */
+  reviewVerdicts(taskIds: readonly string[]): Promise<EventRecord[]> {
+    return this.repository.reviewVerdicts(taskIds);
+  }
+
   find(id: string): Promise<EventRecord | undefined> {
     return this.repository.findById(id);
   }

@@ -13,6 +13,8 @@ import { ProjectEntity } from '../project/project.entity.js';
 /** One entry of a project's event log; `seq` is gap-free and ordered by commit per project. */
 @Entity('event')
 @Index('event_project_seq_key', ['projectId', 'seq'], { unique: true })
+// partial, on payload->>'taskId': migration 1795260000013-review-verdict-index
+@Index('event_review_task_idx', { synchronize: false })
 export class EventEntity {
   @PrimaryColumn('uuid')
   id: string;

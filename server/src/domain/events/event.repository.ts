@@ -69,6 +69,17 @@ export class EventRepository {
     return toRecord(row);
   }
 
+  /** The ReviewApproved and ReviewRejected events of these tasks (public ids), oldest first. */
+  async reviewVerdicts(taskIds: readonly string[]): Promise<EventRecord[]> {
+    const rows = await this.dataSource.query<EventRow[]>(
+      `SELECT id, project_id, seq, type, payload, occurred_at FROM event
+       WHERE type IN ('ReviewApproved', 'ReviewRejected') AND payload->>'taskId' = ANY($1)
+       ORDER BY seq`,
+      [taskIds],
+    );
+    return rows.map(toRecord);
+  }
+
   /** Events with seq > `after`, oldest first, at most `limit` of them. */
   async listAfter(projectId: string, after: number, limit: number): Promise<EventRecord[]> {
     const rows = await this.dataSource.query<EventRow[]>(

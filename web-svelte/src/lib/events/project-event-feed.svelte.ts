@@ -5,7 +5,10 @@ export type { FeedState } from './project-event-watch.svelte';
 
 /**
  * A project's event log, live: replays from seq 0, then streams, keeping every event (the
- * project page's feed). Resumes after the last seq shown when the connection drops.
+ * project page's feed) — or, with `fromNow`, only the events from the moment it subscribes
+ * (pages that read their state and then follow changes). Resumes after the last seq shown when
+ * the connection drops; `onResync` re-reads what a `fromNow` page shows when it dropped before
+ * any event came, since then there is no seq to resume from.
  */
 export class ProjectEventFeed {
   events = $state.raw<readonly EventFieldsFragment[]>([]);
@@ -14,11 +17,12 @@ export class ProjectEventFeed {
   readonly projectId: string;
   readonly #watch: ProjectEventWatch;
 
-  constructor(projectId: string) {
+  constructor(projectId: string, options: { fromNow?: boolean; onResync?: () => void } = {}) {
     this.projectId = projectId;
     this.#watch = new ProjectEventWatch(projectId, {
-      after: 0,
+      ...(options.fromNow ? {} : { after: 0 }),
       onEvent: (event) => (this.events = [...this.events, event]),
+      ...(options.onResync ? { onResync: options.onResync } : {}),
     });
   }
 

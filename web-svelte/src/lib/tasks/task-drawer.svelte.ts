@@ -21,37 +21,8 @@ import { eventTaskId } from './task-board.svelte';
 export type DrawerTask = NonNullable<TaskDrawerQuery['task']>;
 export type DrawerComment = DrawerTask['comments']['nodes'][number];
 
-/** A review verdict, from the project's ReviewApproved / ReviewRejected events. */
-export interface Verdict {
-  readonly seq: number;
-  readonly approved: boolean;
-  readonly occurredAt: string;
-  /** The reviewer's run, when the reviewer gave it; null when a person did by hand. */
-  readonly runId: string | null;
-  /** The member who decided by hand. */
-  readonly by: string | null;
-  readonly reason: string | null;
-  readonly revision: number | null;
-}
-
-export function verdictsOf(events: readonly EventFieldsFragment[], taskId: string): Verdict[] {
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return events
-    .filter(
-      (event) =>
-        (event.type === 'ReviewApproved' || event.type === 'ReviewRejected') &&
-        eventTaskId(event) === taskId,
-    )
-    .map((event) => ({
-      seq: event.seq,
-      approved: event.type === 'ReviewApproved',
-      occurredAt: event.occurredAt,
-      runId: text(event.payload['runId']),
-      by: text(event.payload['by']),
-      reason: text(event.payload['reason']),
-      revision: typeof event.payload['revision'] === 'number' ? event.payload['revision'] : null,
-    }));
-}
+/** A review verdict: the reviewer's (its run) or a member's by hand. */
+export type Verdict = DrawerTask['verdicts'][number];
 
 type CommentField = 'body';
 type ReviewField = 'reason';
