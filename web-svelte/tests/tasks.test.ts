@@ -404,4 +404,24 @@ describeInBrowser('tasks', () => {
     expect(await columnOf(page(), 'Ship the release')).toBe('CANCELLED');
     expectNoPageErrors(dashboard);
   }, 90_000);
+
+  test('a plan of more than a page of tasks shows every one of them', async () => {
+    const titles = Array.from({ length: 130 }, (_, i) => `Step ${String(i + 1).padStart(3, '0')}`);
+    const big = await planThroughApi(
+      dashboard,
+      projectId,
+      'Big',
+      titles.map((title) => ({ title })),
+    );
+    await page().goto(`${dashboard.url}/projects/${projectId}/tasks?plan=${big.planId}&view=list`);
+    const table = page().getByRole('table', { name: 'Tasks' });
+    await eventually(async () =>
+      expect(await table.locator('tbody th').allInnerTexts()).toHaveLength(130),
+    );
+    const shown = await table.locator('tbody th').allInnerTexts();
+    expect([...shown].sort()).toEqual(titles);
+    // everything the plan has is shown, so there is nothing to say about what is left out
+    expect(await page().locator('.truncated').count()).toBe(0);
+    expectNoPageErrors(dashboard);
+  }, 120_000);
 });

@@ -4,6 +4,7 @@ import {
   TasksMoveDocument,
   TasksSetStatusDocument,
   type EventFieldsFragment,
+  type TasksBoardQuery,
   type TasksBoardTaskFragment,
   type TaskStatus,
 } from '$lib/generated/graphql';
@@ -12,6 +13,9 @@ import { requestErrorMessage } from '$lib/forms/request-error';
 import type { UserErrorLike } from '$lib/forms/user-errors';
 
 export type BoardTask = TasksBoardTaskFragment;
+
+/** The most tasks the board reads (20 pages); past that it says how many it leaves out. */
+export const MAX_BOARD_TASKS = 2_000;
 
 /** Someone a task can be assigned to. */
 export interface BoardMember {
@@ -41,6 +45,8 @@ interface TaskPayload {
  */
 export class TaskBoard {
   tasks = $state.raw<readonly BoardTask[]>([]);
+  /** How many tasks there are: more than `tasks` holds past MAX_BOARD_TASKS. */
+  total = $state(0);
   loading = $state(true);
   loadError = $state<string | undefined>(undefined);
   /** The last failed change, for the board's alert region. */
@@ -69,12 +75,10 @@ export class TaskBoard {
     }
     this.#inFlight = true;
     try {
-      const data = await request(TasksBoardDocument, {
-        projectId: this.projectId,
-        filter: this.planId ? { planId: this.planId } : null,
-      });
+      const { tasks, total } = await this.#readAll();
       if (!this.#stopped) {
-        this.tasks = data.tasks.nodes;
+        this.tasks = tasks;
+        this.total = total;
         this.loadError = undefined;
       }
     } catch (error) {
@@ -85,6 +89,24 @@ export class TaskBoard {
       if (this.#again) {
         this.#again = false;
         void this.load();
+      }
+    }
+  }
+
+  /** Every task, a page of 100 at a time, up to MAX_BOARD_TASKS. */
+  async #readAll(): Promise<{ tasks: BoardTask[]; total: number }> {
+    const tasks: BoardTask[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { tasks: page }: TasksBoardQuery = await request(TasksBoardDocument, {
+        projectId: this.projectId,
+        filter: this.planId ? { planId: this.planId } : null,
+        after,
+      });
+      tasks.push(...page.nodes);
+      after = page.pageInfo.endCursor ?? null;
+      if (!page.pageInfo.hasNextPage || !after || tasks.length >= MAX_BOARD_TASKS) {
+        return { tasks: tasks.slice(0, MAX_BOARD_TASKS), total: page.totalCount };
       }
     }
   }
