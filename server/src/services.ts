@@ -263,6 +263,7 @@ export function createServices(deps: {
       transactions,
       events,
       logger: deps.logger.child({ component: 'reaper' }),
+      taskStatusChanged: (...args) => workHooks.taskStatusChanged(...args),
       // Independent chores: one failing does not hold up the other; the first failure is logged.
       planningFailed: (tx, run) => planner.planningRunFailed(tx, run),
       afterPass: async () => {

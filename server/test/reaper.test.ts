@@ -217,6 +217,35 @@ describe('the reaper', () => {
     ]);
   });
 
+  test("a task sent to an operator has its other open runs cancelled, as Studio's hooks do for any such task", async () => {
+    const { projectId, session, runs, taskId } = await setup(2, async (project) => {
+      const { taskIds } = await planWithTasks(server, project, 1);
+      const id = taskIds[0] as string;
+      await forceTaskStatus(server, id, TaskStatus.IN_PROGRESS);
+      return id;
+    });
+    const [lead, other] = runs as [string, string];
+    await server.studio.database.dataSource.query(
+      'UPDATE agent_run SET attempt = 3 WHERE id = $1',
+      [key(lead)],
+    );
+    await claimAndExpire(lead, session);
+
+    // Studio's own reaper, wired to the work hooks (not started in tests: ticked here)
+    expect((await server.studio.services.reaper.tick()).exhausted).toEqual([key(lead)]);
+
+    expect(await run(lead)).toMatchObject({ status: 'FAILED' });
+    const task = await server.query<{ task: { status: string } }, unknown>(
+      'query($id: ID!) { task(id: $id) { status } }',
+      { id: taskId },
+    );
+    expect(task.task.status).toBe('NEEDS_OPERATOR');
+    const cancelled = await run(other);
+    expect(cancelled).toMatchObject({ status: 'CANCELLED' });
+    expect(cancelled.exitReason).toContain('the task needs an operator');
+    expect((await events(projectId, 'RunCancelled')).map((e) => e.payload.runId)).toEqual([other]);
+  });
+
   test('a run out of attempts whose task is no longer in flight fails and leaves the task be', async () => {
     const { projectId, session, runs, taskId } = await setup(1, async (project) => {
       const { taskIds } = await planWithTasks(server, project, 1);

@@ -11,6 +11,7 @@ import { SESSION_TIMEOUT_MS } from '../session/session.service.js';
 import { TASK_LIFECYCLE, TaskStatus } from '../task/task-lifecycle.js';
 import { TaskEntity } from '../task/task.entity.js';
 import { PLANNING_PURPOSES } from './run-queue.js';
+import type { WorkHooks } from './work-hooks.js';
 import { moveTaskWithRun } from './task-progress.js';
 
 /** How often a replica tries to reap. */
@@ -59,6 +60,12 @@ export interface ReaperDeps {
   readonly now?: () => Date;
   /** More periodic work for the replica holding the lock (release pull requests still due). */
   readonly afterPass?: () => Promise<void>;
+  /**
+   * A task this pass sent to NEEDS_OPERATOR (its run out of attempts), in the same transaction:
+   * Studio's WorkHooks.taskStatusChanged, as for any task that needs an operator — the
+   * dispatcher cancels the task's other open runs (its delegated runs, say).
+   */
+  readonly taskStatusChanged?: WorkHooks['taskStatusChanged'];
   /**
    * A plan's PLANNING or REFINE run failed here (out of attempts), in the failing transaction:
    * plan chat says so in the conversation.
@@ -320,6 +327,7 @@ export class Reaper {
       to: TaskStatus.NEEDS_OPERATOR,
       reason: `its ${run.purpose} run ${toPublicId('Run', run.id)} lost its lease ${this.maxAttempts} times${session}`,
     });
+    await this.deps.taskStatusChanged?.(tx, task, task.status, TaskStatus.NEEDS_OPERATOR);
   }
 
   /** Queues paused runs whose resume time has come (attempts unchanged); RunResumed. */
