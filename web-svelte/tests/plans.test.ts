@@ -2,7 +2,7 @@
 // The planner is a loopback OpenAI-compatible stand-in (Studio's only outside service), so the
 // chat streams a real completion through Studio. Build first: `npm run build`.
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator, Page, WebSocketRoute } from 'playwright-core';
 import { OpenAiStandIn } from '../../server/test/support/openai-stand-in.js';
 import {
   describeInBrowser,
@@ -208,6 +208,71 @@ describeInBrowser('plans with a planner (OpenAI-compatible stand-in)', () => {
         .count(),
     ).toBe(1);
   });
+
+  test('chat: after a dropped connection the conversation resumes after its last update, and what was said meanwhile is replayed', async () => {
+    const planId = planUrl.split('/').at(-1)!;
+    // Every new socket goes through this route: passed on to Studio, or held without one
+    // (the client then waits for an acknowledgement that never comes) while `down`.
+    const sockets: WebSocketRoute[] = [];
+    const chatSubscriptions: Record<string, unknown>[] = [];
+    let down = false;
+    await page.routeWebSocket(/\/graphql$/, (ws) => {
+      sockets.push(ws);
+      if (down) return;
+      const studio = ws.connectToServer();
+      ws.onMessage((message) => {
+        const parsed = JSON.parse(String(message)) as {
+          type: string;
+          payload?: { query?: string; variables?: Record<string, unknown> };
+        };
+        if (parsed.type === 'subscribe' && parsed.payload?.query?.includes('planChat(')) {
+          chatSubscriptions.push(parsed.payload.variables ?? {});
+        }
+        studio.send(message);
+      });
+    });
+    await page.reload();
+    const log = page.getByRole('log', { name: 'Plan conversation' });
+    await eventually(() => expect(chatSubscriptions).toHaveLength(1));
+    expect(chatSubscriptions[0]).toEqual({ planId });
+
+    standIn.script({ kind: 'stream', pieces: ['First answer.'] });
+    await page.getByLabel('Message', { exact: true }).fill('Before the drop.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await log.getByText('First answer.').waitFor();
+
+    // the connection drops and stays down while the conversation goes on elsewhere
+    down = true;
+    for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'going away' });
+    standIn.script({ kind: 'stream', pieces: ['Second answer.'] });
+    await dashboard.graphql(
+      'mutation($i: SendPlanMessageInput!) { sendPlanMessage(input: $i) { message { id } } }',
+      { i: { planId, text: 'While you were away.' } },
+    );
+    await eventually(async () => {
+      const { plan } = await dashboard.graphql<{
+        plan: { conversation: { messages: { nodes: { body: string }[] } } };
+      }>(
+        'query($id: ID!) { plan(id: $id) { conversation { messages(last: 1) { nodes { body } } } } }',
+        {
+          id: planId,
+        },
+      );
+      expect(plan.conversation.messages.nodes[0]?.body).toBe('Second answer.');
+    });
+    expect(await log.getByText('While you were away.').count()).toBe(0);
+
+    // back up: the chat subscribes again after the last update it took, and Studio replays
+    down = false;
+    for (const ws of sockets.splice(0)) await ws.close({ code: 1001, reason: 'going away' });
+    await log.getByText('Second answer.').waitFor();
+    const resumed = chatSubscriptions.at(-1);
+    expect(resumed).toEqual({ planId, after: expect.any(Number) });
+    expect(await log.getByText('While you were away.').count()).toBe(1);
+    expect(await log.getByText('First answer.').count()).toBe(1);
+    expect(await log.getByText('Second answer.').count()).toBe(1);
+    expectNoPageErrors(dashboard);
+  }, 90_000);
 
   test('editor: adds a task (a blank title refused) with a new skill and a dependency, and names a cycle without sending it', async () => {
     await page.getByRole('button', { name: 'Add a task to Backend' }).click();

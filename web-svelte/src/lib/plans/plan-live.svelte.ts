@@ -22,7 +22,8 @@ const CHAT_EVENTS = new Set(['PlanMessagePosted', 'PlanMessageStarted', 'PlanMes
  * One plan as its page shows it, kept current: the plan (phases and tasks), the workspace's
  * skills and the conversation. Changes by anyone arrive on projectEvents (and refetch the plan);
  * the conversation grows on planChat, token by token. After a dropped connection both streams
- * resubscribe and the page reads the plan and the conversation again, so nothing is missed.
+ * resubscribe after the last seq they took (Studio replays the gap) and the page reads the
+ * plan again; the conversation is read again only when no chat update had come yet.
  */
 export class PlanLive {
   plan = $state.raw<PlanPagePlanFragment>() as PlanPagePlanFragment;
@@ -39,6 +40,8 @@ export class PlanLive {
   readonly projectId: string;
   readonly workspaceId: string;
   #lastSeq = 0;
+  /** The seq of the last planChat update taken: a reconnect resumes after it. */
+  #chatSeq = 0;
   #refreshing: Promise<void> | undefined;
   #again = false;
 
@@ -174,12 +177,19 @@ export class PlanLive {
     );
     const stopChat = subscribe(
       PlanPageChatDocument,
-      { planId: this.planId },
+      () => ({ planId: this.planId, ...(this.#chatSeq ? { after: this.#chatSeq } : {}) }),
       {
-        next: ({ planChat }) => this.receiveChat(planChat),
+        next: ({ planChat }) => {
+          if (planChat.seq <= this.#chatSeq) return;
+          this.#chatSeq = planChat.seq;
+          this.receiveChat(planChat);
+        },
         connection: (state) => {
           if (state === 'connected') {
             this.chatState = 'live';
+            // With a seq to resume from, Studio replays what was missed; without one (the first
+            // connection, or none came yet), the conversation is read again.
+            if (this.#chatSeq) return;
             void this.refreshConversation().catch((error: unknown) => {
               this.error = requestErrorMessage(error);
             });
