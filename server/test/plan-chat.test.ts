@@ -311,6 +311,75 @@ describe('plan chat with an OpenAI-compatible endpoint', () => {
     );
   });
 
+  test('another replica refuses a message while one streams the answer, and takes one after', async () => {
+    const database = await server.testDatabase?.openAnother();
+    if (!database) throw new Error('the test server has no database of its own');
+    const replica = await startTestServer({
+      database,
+      env: { OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'sk-standin' },
+    });
+    try {
+      const planId = await newPlan(server, projectId);
+      let release = (): void => undefined;
+      const hold = new Promise<void>((resolve) => (release = resolve));
+      model.script({ kind: 'stream', pieces: ['Thinking ', 'it over.'], holdAfter: 1, hold });
+      expect((await send(server, planId, 'First, on replica A.')).userErrors).toEqual([]);
+      await expectEventually(async () =>
+        expect((await conversation(server, planId)).at(-1)).toMatchObject({ author: 'PLANNER' }),
+      );
+
+      const refused = await send(replica, planId, 'Meanwhile, on replica B.');
+      expect(refused.message).toBeNull();
+      expect(refused.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['planId'] });
+      expect(refused.userErrors[0]?.message).toMatch(
+        /still answering the previous message \(on another Studio replica, which holds the conversation until \d{4}-\d\d-\d\dT/,
+      );
+
+      release();
+      await expectEventually(async () =>
+        expect((await conversation(server, planId)).at(-1)).toMatchObject({
+          author: 'PLANNER',
+          body: 'Thinking it over.',
+        }),
+      );
+      model.script({ kind: 'stream', pieces: ['Noted.'] });
+      expect((await send(replica, planId, 'Now on replica B.')).userErrors).toEqual([]);
+      const messages = await settled(server, planId, 4);
+      expect(messages.map((m) => m.body)).toEqual([
+        'First, on replica A.',
+        'Thinking it over.',
+        'Now on replica B.',
+        'Noted.',
+      ]);
+    } finally {
+      await replica.close();
+    }
+  });
+
+  test('a hold left by a replica that stopped mid-answer refuses messages until it lapses', async () => {
+    const planId = await newPlan(server, projectId);
+    const key = parsePublicIdOf('Plan', planId) as string;
+    const holdFor = (seconds: number) =>
+      server.studio.database.dataSource.query(
+        `UPDATE plan_conversation SET answering_until = now() + make_interval(secs => $2) WHERE plan_id = $1`,
+        [key, seconds],
+      );
+    await holdFor(600);
+    const refused = await send(server, planId, 'Anyone there?');
+    expect(refused.userErrors[0]).toMatchObject({ code: 'CONFLICT', field: ['planId'] });
+    expect(await conversation(server, planId)).toEqual([]);
+
+    await holdFor(-1);
+    model.script({ kind: 'stream', pieces: ['Here now.'] });
+    expect((await send(server, planId, 'Anyone there?')).userErrors).toEqual([]);
+    await settled(server, planId, 2);
+    const [row] = await server.studio.database.dataSource.query<{ answering_until: Date | null }[]>(
+      'SELECT answering_until FROM plan_conversation WHERE plan_id = $1',
+      [key],
+    );
+    expect(row?.answering_until).toBeNull();
+  });
+
   test('planChat checks after before streaming', async () => {
     const planId = await newPlan(server, projectId);
     const cases: Array<[number, string]> = [

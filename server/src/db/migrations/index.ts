@@ -14,6 +14,7 @@ import { KnowledgeSearch1795260000008 } from './1795260000008-knowledge-search.j
 import { ProposalKeys1795260000011 } from './1795260000011-proposal-keys.js';
 import { KnowledgeIndexBuild1795260000012 } from './1795260000012-knowledge-index-build.js';
 import { ReviewVerdictIndex1795260000013 } from './1795260000013-review-verdict-index.js';
+import { PlanAnswerHold1795260000014 } from './1795260000014-plan-answer-hold.js';
 
 /** Every migration, in order. TypeORM runs the pending ones at start-up. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   ProposalKeys1795260000011,
   KnowledgeIndexBuild1795260000012,
   ReviewVerdictIndex1795260000013,
+  PlanAnswerHold1795260000014,
 ];

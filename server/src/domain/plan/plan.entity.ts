@@ -90,6 +90,13 @@ export class PlanConversationEntity {
   @JoinColumn({ name: 'plan_id' })
   plan?: PlanEntity;
 
+  /**
+   * While the model answers on some replica: until when that answer holds the conversation
+   * (renewed with each batch, cleared when it ends); a time past means the replica stopped.
+   */
+  @Column('timestamptz', { nullable: true })
+  answeringUntil: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -3,12 +3,15 @@ import type { PlanEntity, PlanMessageEntity } from '../../plan/plan.entity.js';
 import { ChatModelFailure, type ChatModel } from './chat-model.js';
 import type { Transactions } from '../../common/transactions.js';
 import type { PlanChatLog } from './plan-chat-log.js';
+import type { PlanChatRepository } from './plan-chat.repository.js';
 import type { ChatMessage } from './planner-prompt.js';
 
 /** What an answer writes with. */
 export interface ChatAnswerDeps {
   readonly transactions: Transactions;
   readonly log: PlanChatLog;
+  /** The conversation's hold while the answer runs: renewed per batch, released at the end. */
+  readonly chat: Pick<PlanChatRepository, 'holdAnswer' | 'releaseAnswer'>;
   /** The workspace's skill slugs, for the parser. */
   readonly knownSkills: (projectId: string) => Promise<ReadonlySet<string>>;
 }
@@ -17,6 +20,11 @@ export interface ChatAnswerDeps {
 const BATCH_CHARS = 2_000;
 /** …or once this long has passed since the last one (checked as pieces arrive). */
 const BATCH_MS = 150;
+/**
+ * How long an answer holds the conversation from its start or its last batch: the model's
+ * whole-request timeout (10 minutes) and a margin, so only a replica that stopped lets it lapse.
+ */
+export const ANSWER_HOLD_MS = 11 * 60_000;
 
 /**
  * One answer of the model, streamed into the conversation: the planner's message is created
@@ -53,9 +61,10 @@ export class ChatAnswer {
       if (!this.text.trim()) {
         throw new ChatModelFailure(`the model ${this.model.model} sent an empty reply`);
       }
-      await transactions.run((tx) =>
-        log.record(tx, this.plan, this.message?.id, this.text, knownSkills),
-      );
+      await transactions.run(async (tx) => {
+        await log.record(tx, this.plan, this.message?.id, this.text, knownSkills);
+        await this.deps.chat.releaseAnswer(tx.manager, this.plan.id);
+      });
     } catch (error) {
       await this.failed(error, signal);
     }
@@ -69,6 +78,7 @@ export class ChatAnswer {
     await this.deps.transactions.run(async (tx) => {
       this.message ??= await this.deps.log.start(tx, this.plan);
       await this.deps.log.append(tx, this.plan, this.message.id, piece);
+      await this.deps.chat.holdAnswer(tx.manager, this.plan.id, ANSWER_HOLD_MS);
     });
   }
 
@@ -99,6 +109,7 @@ export class ChatAnswer {
             `The planner could not answer: ${why}. Send your message again to retry.`,
           );
         }
+        await this.deps.chat.releaseAnswer(tx.manager, this.plan.id);
       });
     } catch (again) {
       this.logger.error(

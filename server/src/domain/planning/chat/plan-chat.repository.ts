@@ -102,6 +102,32 @@ export class PlanChatRepository {
     return found ?? undefined;
   }
 
+  /** Until when a model answer on some replica holds the plan's conversation; null if none. */
+  async answerHeldUntil(manager: EntityManager, planId: string): Promise<Date | null> {
+    const rows: Array<{ answering_until: Date }> = await manager.query(
+      `SELECT answering_until FROM plan_conversation
+        WHERE plan_id = $1 AND answering_until > clock_timestamp()`,
+      [planId],
+    );
+    return rows[0]?.answering_until ?? null;
+  }
+
+  /** Holds (or holds on to) the conversation for a model answer for `ms` from now. */
+  async holdAnswer(manager: EntityManager, planId: string, ms: number): Promise<void> {
+    await manager.query(
+      `UPDATE plan_conversation SET answering_until = clock_timestamp() + make_interval(secs => $2)
+        WHERE plan_id = $1`,
+      [planId, ms / 1000],
+    );
+  }
+
+  /** The model's answer ended (recorded or failed): the conversation takes messages again. */
+  async releaseAnswer(manager: EntityManager, planId: string): Promise<void> {
+    await manager.query('UPDATE plan_conversation SET answering_until = NULL WHERE plan_id = $1', [
+      planId,
+    ]);
+  }
+
   /** A PLANNING run plan chat queued for the plan that has not finished yet. */
   async openChatRun(manager: EntityManager, planId: string): Promise<string | undefined> {
     const rows: Array<{ id: string }> = await manager.query(

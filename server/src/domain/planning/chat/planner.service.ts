@@ -21,7 +21,7 @@ import { isAlive } from '../../session/session.service.js';
 import type { SessionService } from '../../session/session.service.js';
 import type { SkillService } from '../../skill/skill.service.js';
 import type { ReplanService } from '../replan.service.js';
-import { ChatAnswer } from './chat-answer.js';
+import { ANSWER_HOLD_MS, ChatAnswer } from './chat-answer.js';
 import { PlanChatLog } from './plan-chat-log.js';
 import type { ChatModel } from './chat-model.js';
 import { PLAN_CHAT_RUN, type PlanChatRepository } from './plan-chat.repository.js';
@@ -125,6 +125,17 @@ export class PlannerService {
             'planId',
           );
         }
+        // the model answering on another replica (this one's answers are refused above)
+        const heldUntil = await this.deps.chat.answerHeldUntil(tx.manager, plan.id);
+        if (heldUntil) {
+          throw conflict(
+            `the planner is still answering the previous message (on another Studio replica, which holds the conversation until ${heldUntil.toISOString()} unless it answers first); wait for its reply`,
+            'planId',
+          );
+        }
+        if (planner === PlannerKind.OPENAI) {
+          await this.deps.chat.holdAnswer(tx.manager, plan.id, ANSWER_HOLD_MS);
+        }
         const conversation = await this.deps.chat.conversationOf(tx.manager, plan.id);
         const [last] = await this.deps.chat.recent(conversation.id, 1, tx.manager);
         const saved = await this.log.post(tx, plan, {
@@ -153,7 +164,12 @@ export class PlannerService {
       });
       if (planner === PlannerKind.OPENAI && prompt && this.deps.model) {
         const answer = new ChatAnswer(
-          { transactions: this.deps.transactions, log: this.log, knownSkills: this.knownSkills },
+          {
+            transactions: this.deps.transactions,
+            log: this.log,
+            chat: this.deps.chat,
+            knownSkills: this.knownSkills,
+          },
           this.deps.model,
           plan,
           this.deps.logger,
