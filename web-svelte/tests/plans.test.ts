@@ -554,4 +554,24 @@ describeInBrowser('plans without a planner', () => {
     );
     expectNoPageErrors(dashboard);
   });
+
+  test('the Plans tab lists every plan of a project with more than a page of them', async () => {
+    const projectId = await createProject(dashboard, 'many-plans');
+    const names = Array.from({ length: 105 }, (_, i) => `Plan ${String(i + 1).padStart(3, '0')}`);
+    for (const name of names) {
+      const { createPlan } = await dashboard.graphql<{
+        createPlan: { userErrors: { message: string }[] };
+      }>('mutation($i: CreatePlanInput!) { createPlan(input: $i) { userErrors { message } } }', {
+        i: { projectId, name },
+      });
+      expect(createPlan.userErrors).toEqual([]);
+    }
+    await page.goto(`${dashboard.url}/projects/${projectId}/plans`);
+    const rows = page.getByRole('table').locator('tbody th');
+    await eventually(async () => expect(await rows.count()).toBe(105));
+    // oldest first, the newest (beyond the first page) included
+    expect(await rows.allInnerTexts()).toEqual(names);
+    expect(await page.locator('.truncated').count()).toBe(0);
+    expectNoPageErrors(dashboard);
+  }, 120_000);
 });
