@@ -4,6 +4,7 @@ import {
   type PlansListQuery,
 } from '$lib/generated/graphql';
 import { request } from '$lib/graphql/client';
+import { readAllPages } from '$lib/graphql/pages';
 
 /** The most plans the Plans tab reads (10 pages); past that it says how many it leaves out. */
 export const MAX_LISTED_PLANS = 1_000;
@@ -22,29 +23,14 @@ export async function listPlans(
   projectId: string,
   options: { fetch?: typeof fetch; first?: PlansListQuery['project'] } = {},
 ): Promise<ListedPlans | null> {
-  let page = options.first ?? (await readPage(projectId, null, options.fetch));
-  if (!page) return null;
-  const plans = [...page.plans.nodes];
-  while (page.plans.pageInfo.hasNextPage && plans.length < MAX_LISTED_PLANS) {
-    const after = page.plans.pageInfo.endCursor;
-    if (!after) break;
-    const next = await readPage(projectId, after, options.fetch);
-    if (!next) return null;
-    page = next;
-    plans.push(...page.plans.nodes);
-  }
-  return { plans: plans.slice(0, MAX_LISTED_PLANS), total: page.plans.totalCount };
-}
-
-async function readPage(
-  projectId: string,
-  after: string | null,
-  fetchWith: typeof fetch | undefined,
-): Promise<PlansListQuery['project']> {
-  const { project } = await request(
-    PlansListDocument,
-    { projectId, after },
-    fetchWith ? { fetch: fetchWith } : {},
-  );
-  return project;
+  const read = async (after: string | null) => {
+    const { project } = await request(
+      PlansListDocument,
+      { projectId, after },
+      options.fetch ? { fetch: options.fetch } : {},
+    );
+    return project?.plans ?? null;
+  };
+  const listed = await readAllPages(read, MAX_LISTED_PLANS, options.first?.plans);
+  return listed && { plans: listed.nodes, total: listed.total };
 }

@@ -4,11 +4,11 @@ import {
   TasksMoveDocument,
   TasksSetStatusDocument,
   type EventFieldsFragment,
-  type TasksBoardQuery,
   type TasksBoardTaskFragment,
   type TaskStatus,
 } from '$lib/generated/graphql';
 import { request } from '$lib/graphql/client';
+import { readAllPages } from '$lib/graphql/pages';
 import { requestErrorMessage } from '$lib/forms/request-error';
 import type { UserErrorLike } from '$lib/forms/user-errors';
 
@@ -95,20 +95,16 @@ export class TaskBoard {
 
   /** Every task, a page of 100 at a time, up to MAX_BOARD_TASKS. */
   async #readAll(): Promise<{ tasks: BoardTask[]; total: number }> {
-    const tasks: BoardTask[] = [];
-    let after: string | null = null;
-    for (;;) {
-      const { tasks: page }: TasksBoardQuery = await request(TasksBoardDocument, {
-        projectId: this.projectId,
-        filter: this.planId ? { planId: this.planId } : null,
-        after,
-      });
-      tasks.push(...page.nodes);
-      after = page.pageInfo.endCursor ?? null;
-      if (!page.pageInfo.hasNextPage || !after || tasks.length >= MAX_BOARD_TASKS) {
-        return { tasks: tasks.slice(0, MAX_BOARD_TASKS), total: page.totalCount };
-      }
-    }
+    const read = async (after: string | null) =>
+      (
+        await request(TasksBoardDocument, {
+          projectId: this.projectId,
+          filter: this.planId ? { planId: this.planId } : null,
+          after,
+        })
+      ).tasks;
+    const { nodes, total } = (await readAllPages(read, MAX_BOARD_TASKS)) ?? { nodes: [], total: 0 };
+    return { tasks: nodes, total };
   }
 
   /** Reads the tasks again soon: many events arrive together, one request answers them. */
