@@ -104,9 +104,8 @@ export class ReplanResolver {
   ): Promise<ProposalDiffType> {
     const { plan, project } = await ctx.access.plan(planId, 'workspace.read');
     const text = await proposalText(ctx, plan, { messageId, proposal });
-    const service = replanService(ctx);
-    const parsed = await service.parse(project.workspaceId, text);
-    const preview = await service.preview(plan, project.workspaceId, parsed.proposal);
+    const diff = await previewerOf(ctx, plan, project.workspaceId);
+    const { parsed, preview } = diff(text);
     return ProposalDiffType.from(preview, parsed);
   }
 
