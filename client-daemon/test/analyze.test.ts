@@ -106,7 +106,7 @@ describe('maestro analyze', () => {
     const analysis = result.analysis();
     expect(analysis).toMatchObject({
       root: repo,
-      analyzer: { name: 'static', version: '1' },
+      analyzer: { name: 'static', version: '2' },
       fileSource: 'git',
       primaryLanguage: 'TypeScript',
       filesTruncated: false,
@@ -174,7 +174,7 @@ describe('maestro analyze', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^A TypeScript repository \(polyglot\)/);
     expect(lines).toContain(`root        ${repo} (11 files from git ls-files)`);
-    expect(lines).toContain('analyzer    static 1');
+    expect(lines).toContain('analyzer    static 2');
     for (const heading of ['languages', 'manifests', 'frameworks', 'directories'])
       expect(lines).toContain(heading);
     expect(result.stdout).toMatch(/^symbols {5}8 exported: /m);

@@ -36,6 +36,7 @@ interface Knowledge {
     nodes: {
       type: string;
       name: string;
+      summary: string;
       language: string | null;
       framework: string | null;
       fileRefs: { path: string }[];
@@ -114,7 +115,7 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
         `query($id: ID!) { project(id: $id) {
            repoContext { framework techStack architectureSummary directoryMap }
            contextFiles { kind name version content versions { version } }
-           knowledge(first: 100) { totalCount nodes { type name language framework fileRefs } } } }`,
+           knowledge(first: 100) { totalCount nodes { type name summary language framework fileRefs } } } }`,
         { id: projectId },
       )
     ).project;
@@ -169,7 +170,7 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     );
     expect(found.repoContext?.techStack.some((one) => one.startsWith('Python'))).toBe(true);
     expect(found.repoContext?.techStack.some((one) => one.startsWith('Go'))).toBe(true);
-    expect(found.repoContext?.architectureSummary).toContain('static analyzer v1');
+    expect(found.repoContext?.architectureSummary).toContain('static analyzer v2');
     expect(found.repoContext?.architectureSummary).toContain('no AI model');
     expect(Object.keys(found.repoContext?.directoryMap ?? {})).toEqual(
       expect.arrayContaining(['web/', 'service/', 'worker/']),
@@ -191,7 +192,7 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     expect(files.workflow?.content).toContain('`npm run build --prefix web`: `tsc -p .`');
     expect(files.workflow?.content).toContain('`make test`');
     expect(files.workflow?.content).toContain('`make lint`');
-    expect(files.notes?.content).toContain('static analyzer v1');
+    expect(files.notes?.content).toContain('static analyzer v2');
 
     const artifacts = found.knowledge.nodes.map(
       (one) =>
@@ -210,8 +211,43 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
       ].sort(),
     );
 
+    // each summary starts with what the symbol's doc comment says it does
+    const summaries = Object.fromEntries(
+      found.knowledge.nodes.map((one) => [one.name, one.summary]),
+    );
+    expect(summaries).toEqual({
+      PriceTag:
+        'Shows a price as a tag. — JavaScript function PriceTag, exported from web/src/PriceTag.jsx (React); found by the static analyzer v2.',
+      CartService: expect.stringMatching(
+        /^Keeps a shopping cart's lines and totals them\. — TypeScript class CartService, /,
+      ),
+      Price: expect.stringMatching(
+        /^A price in cents of one currency\. — TypeScript interface Price, /,
+      ),
+      formatPrice: expect.stringMatching(
+        /^Formats a price with two decimals and its currency code\. — /,
+      ),
+      slugify: expect.stringMatching(
+        /^Turns a title into a URL slug\. — Python function slugify, /,
+      ),
+      CatalogService: expect.stringMatching(
+        /^Looks products up by slug\. — Python class CatalogService, /,
+      ),
+      Job: expect.stringMatching(/^Job is one unit of background work\. — Go struct Job, /),
+      Enqueue: expect.stringMatching(/^Enqueue adds a job to the queue\. — Go function Enqueue, /),
+    });
+    // so a search by those words finds them: "URL" and "title" are only in slugify's docstring
+    const { knowledgeSearch } = await server.query<
+      { knowledgeSearch: { artifact: { name: string }; textRank: number | null }[] },
+      unknown
+    >(
+      'query($id: ID!) { knowledgeSearch(projectId: $id, query: "title to URL") { artifact { name } textRank } }',
+      { id: projectId },
+    );
+    expect(knowledgeSearch[0]).toEqual({ artifact: { name: 'slugify' }, textRank: 1 });
+
     const lines = (await output(queued.runId)).filter((one) => one.stream === 'SYSTEM');
-    expect(lines.map((one) => one.chunk).join('\n')).toMatch(/static analyzer v1: \d+ files/);
+    expect(lines.map((one) => one.chunk).join('\n')).toMatch(/static analyzer v2: \d+ files/);
     expect(lines.map((one) => one.chunk).join('\n')).toContain('3 changed, 0 unchanged');
     // the provider was never asked: nothing here is an AI's answer
     await expect(readFile(path.join(root, 'argv.log'), 'utf8')).rejects.toThrow();
@@ -271,7 +307,7 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     const found = await knowledge();
     // the stand-in's answer, labelled with who wrote it and from what
     expect(found.repoContext?.architectureSummary).toMatch(
-      /^Reviewed the changes\.[\s\S]*\(Written by claude from the static analyzer v1's facts and the code\.\)$/,
+      /^Reviewed the changes\.[\s\S]*\(Written by claude from the static analyzer v2's facts and the code\.\)$/,
     );
     expect(found.repoContext?.architectureSummary).not.toContain('no AI model');
     // the provider's text is not a context file: the same commit, the same versions

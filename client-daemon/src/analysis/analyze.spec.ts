@@ -64,7 +64,7 @@ describe('analyzeRepository', () => {
     const analysis = await analyzeRepository(root, { git: noGit });
 
     expect(analysis.root).toBe(root);
-    expect(analysis.analyzer).toEqual({ name: 'static', version: '1' });
+    expect(analysis.analyzer).toEqual({ name: 'static', version: '2' });
     expect(analysis.fileSource).toBe('walk');
     expect(analysis.counts.files).toBe(10);
     expect(analysis.primaryLanguage).toBe('TypeScript');

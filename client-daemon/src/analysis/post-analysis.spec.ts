@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { artifactTypeOf } from './post-analysis.js';
+import { artifactSummary, artifactTypeOf } from './post-analysis.js';
 import type { ExportedSymbol, SymbolKind } from './types.js';
 
 const symbol = (kind: SymbolKind, name: string, file: string): ExportedSymbol => ({
@@ -32,5 +32,25 @@ describe('artifactTypeOf: what kind of reusable code an exported symbol is', () 
     ['reexport', 'x', 'src/index.ts', null, null],
   ] as const)('%s %s in %s (%s) → %s', (kind, name, file, framework, expected) => {
     expect(artifactTypeOf(symbol(kind, name, file), framework)).toBe(expected);
+  });
+});
+
+describe('artifactSummary', () => {
+  test('the doc comment first, then where the symbol was found', () => {
+    const documented = {
+      ...symbol('function', 'formatPrice', 'web/src/format.ts'),
+      doc: 'Formats a price.',
+    };
+    expect(artifactSummary(documented, 'React', 'static analyzer v2')).toBe(
+      'Formats a price. — TypeScript function formatPrice, exported from web/src/format.ts (React); found by the static analyzer v2.',
+    );
+  });
+
+  test('without a doc comment, the facts alone', () => {
+    expect(
+      artifactSummary(symbol('class', 'Parser', 'src/parser.ts'), null, 'static analyzer v2'),
+    ).toBe(
+      'TypeScript class Parser, exported from src/parser.ts; found by the static analyzer v2.',
+    );
   });
 });

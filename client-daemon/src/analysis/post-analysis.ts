@@ -225,6 +225,7 @@ export function notesDocument(analysis: RepoAnalysis): string {
     `Written by the ${analyzerLabel(analysis)}: a static read of the repository, with no AI model.`,
     `Files come from ${analysis.fileSource === 'git' ? '`git ls-files` (tracked files)' : 'a directory walk'}.`,
     'Directory roles and exported symbols are found by patterns, not by parsing: approximate by design.',
+    "An artifact's summary starts with the first paragraph of its symbol's doc comment (JSDoc, Javadoc, KDoc, `///`, Go's `//` above, Python's docstring), when it has one.",
     '',
   ];
   const limitsHit: string[] = [];
@@ -303,6 +304,19 @@ export function artifactTypeOf(
   }
 }
 
+/**
+ * An artifact's summary: its doc comment's first paragraph when it has one — what the author
+ * says it does, the words a search for it will use — then the facts of where it was found.
+ */
+export function artifactSummary(
+  symbol: ExportedSymbol,
+  framework: string | null,
+  label: string,
+): string {
+  const facts = `${symbol.language} ${symbol.kind} ${symbol.name}, exported from ${symbol.file}${framework ? ` (${framework})` : ''}; found by the ${label}.`;
+  return symbol.doc ? `${symbol.doc} — ${facts}` : facts;
+}
+
 /** Artifacts from the exported symbols of hand-written code (not tests, not generated files). */
 export function artifactsOf(analysis: RepoAnalysis): KnowledgeArtifactInput[] {
   const seen = new Set<string>();
@@ -320,7 +334,7 @@ export function artifactsOf(analysis: RepoAnalysis): KnowledgeArtifactInput[] {
       name: symbol.name,
       language: symbol.language,
       framework,
-      summary: `${symbol.language} ${symbol.kind} ${symbol.name}, exported from ${symbol.file}${framework ? ` (${framework})` : ''}; found by the ${analyzerLabel(analysis)}.`,
+      summary: artifactSummary(symbol, framework, analyzerLabel(analysis)),
       files: [{ path: symbol.file, startLine: symbol.line }],
       structure: { kind: symbol.kind, exported: true },
     });

@@ -1,3 +1,4 @@
+import { docCommentAt } from './doc-comments.js';
 import type { ExportedSymbol, SymbolKind } from './types.js';
 
 /** A symbol before it knows its file. */
@@ -264,6 +265,7 @@ export function hasSymbols(language: string): boolean {
 /**
  * The exported symbols of one file in `language`, by regular expressions over its lines: good
  * for a map of a code base, not a parser (a symbol inside a template string is found too).
+ * Each carries its doc comment's first paragraph when it has one (doc-comments.ts).
  */
 export function extractSymbols(language: string, file: string, text: string): ExportedSymbol[] {
   const extractor = extractors[language];
@@ -272,12 +274,21 @@ export function extractSymbols(language: string, file: string, text: string): Ex
   if (language === 'Go' && file.endsWith('_test.go')) return [];
   const seen = new Set<string>();
   const symbols: ExportedSymbol[] = [];
-  for (const one of extractor(text.split(/\r?\n/))) {
+  const lines = text.split(/\r?\n/);
+  for (const one of extractor(lines)) {
     // overloads and re-declarations are one symbol, at their first line
     const key = `${one.kind} ${one.name}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    symbols.push({ name: one.name, kind: one.kind, language, file, line: one.line });
+    const doc = one.kind === 'reexport' ? undefined : docCommentAt(language, lines, one.line);
+    symbols.push({
+      name: one.name,
+      kind: one.kind,
+      language,
+      file,
+      line: one.line,
+      ...(doc ? { doc } : {}),
+    });
   }
   return symbols;
 }

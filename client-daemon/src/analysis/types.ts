@@ -1,7 +1,7 @@
 /** The result of `maestro analyze`: what a static read of a repository found. */
 
 /** Which analyzer produced a result; bumped when the output's meaning changes. */
-export const ANALYZER = { name: 'static', version: '1' } as const;
+export const ANALYZER = { name: 'static', version: '2' } as const;
 
 /** How a language counts: only `programming` languages can be the primary one (as in linguist). */
 export type LanguageKind = 'programming' | 'markup' | 'data';
@@ -109,6 +109,8 @@ export interface ExportedSymbol {
   readonly file: string;
   /** 1-based. */
   readonly line: number;
+  /** The first paragraph of its doc comment, on one line (at most 300 characters), if any. */
+  readonly doc?: string;
 }
 
 export interface AnalysisCounts {

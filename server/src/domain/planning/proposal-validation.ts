@@ -21,11 +21,7 @@ import {
 import { type At, at, fieldAt, kindOf, SourceReader } from './source-reader.js';
 import type { SourceNode } from './source-tree.js';
 
-/**
- * Turns a SourceNode tree (from the JSON or the Markdown reader) into a Proposal: checks types,
- * required fields and bounds, settles keys, resolves dependencies and refuses cycles. It
- * reports every problem it finds rather than the first.
- */
+/** What buildProposal found: the proposal when nothing was wrong, and every problem. */
 export interface BuildResult {
   proposal?: Proposal;
   errors: ProposalError[];
@@ -64,6 +60,11 @@ const TASK_FIELDS = [
 ];
 const SKILL_FIELDS = ['slug', 'proficiency'];
 
+/**
+ * Turns a SourceNode tree (from the JSON or the Markdown reader) into a Proposal: checks types,
+ * required fields and bounds, settles keys, resolves dependencies and refuses cycles. It
+ * reports every problem it finds rather than the first.
+ */
 export function buildProposal(root: SourceNode, knownSkills: ReadonlySet<string>): BuildResult {
   return new ProposalBuilder(knownSkills).build(root);
 }
