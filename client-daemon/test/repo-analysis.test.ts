@@ -321,5 +321,76 @@ describe('repository analysis end to end: a real daemon analyses a real reposito
     expect(prompt).toContain('web/package.json');
     const lines = (await output(runId)).map((one) => one.chunk).join('\n');
     expect(lines).toContain('asking claude for the architecture summary');
+    expect(lines).toContain('claude gave no patterns block; the earlier patterns are kept');
+    expect(prompt).toContain('one fenced code block tagged json');
   }, 120_000);
+
+  test("the provider's patterns become PATTERN artifacts, checked against the checkout", async () => {
+    const answerFile = path.join(root, 'patterns-answer.md');
+    const answer = (block: string) =>
+      writeFile(answerFile, `# Parts\n\nA shop in three parts.\n\n\`\`\`json\n${block}\n\`\`\`\n`);
+    const restart = async () => {
+      expect(await daemon?.stop()).toBe(0);
+      daemon = new DaemonProcess(
+        'patterns',
+        ['--provider', 'claude', '--name', 'patterns-bot'],
+        daemonEnv(home, { STAND_IN_ANSWER_FILE: answerFile }),
+        clone,
+      );
+    };
+    const patterns = async () =>
+      (await knowledge()).knowledge.nodes.filter((one) => one.type === 'PATTERN');
+    await answer(
+      JSON.stringify([
+        {
+          name: 'Money in cents',
+          summary: 'Prices are integer cents with a currency; format them with formatPrice.',
+          files: ['web/src/format.ts', 'web/src/cart-service.ts'],
+        },
+        { name: 'Invented', summary: 'Not in this repository.', files: ['web/src/nowhere.ts'] },
+      ]),
+    );
+    await restart();
+    const runId = await analyse();
+    await succeeded(runId);
+    const found = await knowledge();
+    // the block is not part of the architecture summary
+    expect(found.repoContext?.architectureSummary).toBe(
+      "# Parts\n\nA shop in three parts.\n\n(Written by claude from the static analyzer v2's facts and the code.)",
+    );
+    expect(await patterns()).toEqual([
+      {
+        type: 'PATTERN',
+        name: 'Money in cents',
+        summary:
+          'Prices are integer cents with a currency; format them with formatPrice. (Found by claude reading the code.)',
+        language: 'TypeScript',
+        framework: 'React',
+        fileRefs: [{ path: 'web/src/format.ts' }, { path: 'web/src/cart-service.ts' }],
+      },
+    ]);
+    expect(found.knowledge.totalCount).toBe(9);
+    let lines = (await output(runId)).map((one) => one.chunk).join('\n');
+    expect(lines).toContain('dropped "Invented": names no file of the repository');
+    expect(lines).toContain('claude named 1 pattern');
+
+    // an answer whose block does not parse keeps the earlier patterns, and says why
+    await answer('[{ name: "oops" ');
+    await restart();
+    const broken = await analyse();
+    await succeeded(broken);
+    expect((await patterns()).map((one) => one.name)).toEqual(['Money in cents']);
+    lines = (await output(broken)).map((one) => one.chunk).join('\n');
+    expect(lines).toMatch(
+      /claude's patterns block is not JSON \(.+\); the earlier patterns are kept/,
+    );
+
+    // an answer of none removes them
+    await answer('[]');
+    await restart();
+    const none = await analyse();
+    await succeeded(none);
+    expect(await patterns()).toEqual([]);
+    expect((await knowledge()).knowledge.totalCount).toBe(8);
+  }, 180_000);
 });

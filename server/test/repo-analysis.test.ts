@@ -294,6 +294,70 @@ describe('repository analysis: startRepoAnalysis and postRepoAnalysis', () => {
     ]);
   });
 
+  test("an AI's patterns replace the analysed patterns only when the post says so", async () => {
+    const { runId, leaseVersion } = await claimedAnalysis();
+    const project = parsePublicIdOf('Project', projectId) as string;
+    await server.studio.services.knowledge.upsertArtifacts(project, [
+      { type: 'PATTERN' as never, name: 'Written by hand', fileRefs: [{ path: 'docs/y.md' }] },
+    ]);
+    const pattern = (name: string) => ({
+      type: 'PATTERN',
+      name,
+      language: 'TypeScript',
+      summary: `${name}. (Found by claude reading the code.)`,
+      files: [{ path: 'web/src/format.ts' }],
+      structure: { kind: 'pattern', writtenBy: 'claude' },
+    });
+    const component = findings().artifacts[0] as Record<string, unknown>;
+    const patterns = async () =>
+      (await knowledge()).project.knowledge.nodes
+        .filter((node) => node.type === 'PATTERN')
+        .map((node) => node.name)
+        .sort();
+
+    const named = await post(runId, leaseVersion, {
+      ...findings({ artifacts: [component, pattern('Money in cents')] }),
+      replacesPatterns: true,
+    });
+    expect(named.userErrors).toEqual([]);
+    expect(await patterns()).toEqual(expect.arrayContaining(['Money in cents', 'Written by hand']));
+
+    // a static analysis (the default) and an explicit false keep the analysed pattern
+    for (const replacesPatterns of [undefined, false]) {
+      const statics = await post(runId, leaseVersion, {
+        ...findings({ artifacts: [component] }),
+        ...(replacesPatterns === undefined ? {} : { replacesPatterns }),
+      });
+      expect(statics).toMatchObject({ userErrors: [], artifactsRemoved: 0 });
+      expect(await patterns()).toEqual(expect.arrayContaining(['Money in cents']));
+    }
+
+    // another reading replaces it; the hand-made one is not analysis's to remove
+    const replaced = await post(runId, leaseVersion, {
+      ...findings({ artifacts: [component, pattern('Result type')] }),
+      replacesPatterns: true,
+    });
+    expect(replaced).toMatchObject({ userErrors: [], artifactsCreated: 1, artifactsRemoved: 1 });
+    expect(await patterns()).not.toContain('Money in cents');
+    expect(await patterns()).toEqual(expect.arrayContaining(['Result type', 'Written by hand']));
+
+    // a reading that found none removes them all
+    const none = await post(runId, leaseVersion, {
+      ...findings({ artifacts: [component] }),
+      replacesPatterns: true,
+    });
+    expect(none).toMatchObject({ userErrors: [], artifactsRemoved: 1 });
+    expect(await patterns()).not.toContain('Result type');
+    expect(await patterns()).toContain('Written by hand');
+
+    // not a boolean: refused by the schema, naming the field, and nothing changes
+    const before = await knowledge();
+    await expect(
+      post(runId, leaseVersion, { ...findings({ artifacts: [] }), replacesPatterns: 'yes' }),
+    ).rejects.toThrow(/replacesPatterns/);
+    expect(await knowledge()).toEqual(before);
+  });
+
   test('bad input names the field and changes nothing', async () => {
     const { runId, leaseVersion } = await claimedAnalysis();
     const before = await knowledge();

@@ -3,8 +3,21 @@ import { settled } from '../engine/studio-calls.js';
 import { DaemonPostRepoAnalysisDocument } from '../generated/graphql.js';
 import { analyzeRepository } from './analyze.js';
 import type { GitRunner } from './files.js';
-import { analysisPost, analyzerLabel, readWorkflow } from './post-analysis.js';
+import {
+  analysisPost,
+  analyzerLabel,
+  MAX_POSTED_ARTIFACTS,
+  readWorkflow,
+  type AnalysisPost,
+} from './post-analysis.js';
 import { counted } from './summary.js';
+import type { RepoAnalysis } from './types.js';
+import {
+  PATTERNS_REQUEST,
+  patternArtifacts,
+  splitWrittenAnalysis,
+  type WrittenAnalysis,
+} from './written-patterns.js';
 
 export interface AnalysisRunOptions {
   /** A checkout of the project's base branch (the run's scratch worktree). */
@@ -16,7 +29,8 @@ export interface AnalysisRunOptions {
   readonly say: (line: string) => void;
   readonly signal?: AbortSignal;
   /**
-   * The session's AI provider, asked for the architecture summary from the analyzer's facts;
+   * The session's AI provider, asked for the architecture summary and the code base's patterns
+   * from the analyzer's facts;
    * none (the manual provider, or `analysis = static`): the analyzer's own summary is posted.
    */
   readonly writer?: ArchitectureWriter;
@@ -42,7 +56,8 @@ export const MAX_WRITTEN_SUMMARY = 12_000;
 /**
  * What the provider is asked: an architecture summary of the repository from the analyzer's
  * facts (the codebase document: languages, manifests, frameworks, directory map) and the
- * analyzer's own summary; it may read the checkout it runs in.
+ * analyzer's own summary, then the code base's recurring patterns as a `json` block
+ * (PATTERNS_REQUEST); it may read the checkout it runs in.
  */
 export function architecturePrompt(facts: { summary: string; codebase: string }): string {
   return [
@@ -51,6 +66,8 @@ export function architecturePrompt(facts: { summary: string; codebase: string })
     'they depend on each other, the main flows, and the conventions a newcomer must follow.',
     'Read the code to check what the facts below suggest. Answer in Markdown, at most 600 words,',
     'with no preamble.',
+    '',
+    PATTERNS_REQUEST,
     '',
     "# The static analyzer's summary",
     '',
@@ -64,7 +81,8 @@ export function architecturePrompt(facts: { summary: string; codebase: string })
  * A REPO_ANALYSIS run: the static analyzer reads the checkout, and its facts — the
  * RepoContext, the codebase, workflow and notes documents, the artifacts — are posted to Studio
  * under the run's lease. With a writer, the provider's answer replaces the analyzer's
- * architecture summary, labelled with the provider; a provider that fails costs only that.
+ * architecture summary, labelled with the provider, and the patterns it names become PATTERN
+ * artifacts (each checked against the checkout); a provider that fails costs only those.
  * The context files are always the analyzer's (deterministic: no change, no new version).
  */
 export async function performRepoAnalysis(
@@ -78,17 +96,20 @@ export async function performRepoAnalysis(
   const post = analysisPost(analysis, await readWorkflow(options.dir, analysis));
   let usage: WriterUsage | undefined;
   let writtenBy: string | undefined;
+  let patterns: number | undefined;
   if (options.writer) {
     const writer = options.writer;
-    options.say(`asking ${writer.name} for the architecture summary`);
+    options.say(`asking ${writer.name} for the architecture summary and patterns`);
     try {
       const codebase = post.contextFiles.find((file) => file.kind === 'CODEBASE')?.content ?? '';
       const answer = await writer.write(
         architecturePrompt({ summary: analysis.summary, codebase }),
       );
       usage = answer.usage;
-      let text = answer.text.trim();
+      const written = splitWrittenAnalysis(answer.text);
+      let text = written.summary;
       if (text.length > MAX_WRITTEN_SUMMARY) text = `${text.slice(0, MAX_WRITTEN_SUMMARY - 1)}…`;
+      patterns = await takePatterns(written, post, { ...options, analysis, writer: writer.name });
       if (text) {
         writtenBy = writer.name;
         post.repoContext = {
@@ -96,7 +117,7 @@ export async function performRepoAnalysis(
           architectureSummary: `${text}\n\n(Written by ${writer.name} from the ${label}'s facts and the code.)`,
         };
       } else {
-        options.say(`${writer.name} answered nothing; the ${label}'s summary is posted`);
+        options.say(`${writer.name} wrote no summary; the ${label}'s is posted`);
       }
     } catch (error) {
       if (options.signal?.aborted) throw error;
@@ -117,11 +138,50 @@ export async function performRepoAnalysis(
   const files = `context files: ${result.contextFilesChanged ?? 0} changed, ${result.contextFilesUnchanged ?? 0} unchanged`;
   const artifacts = `artifacts: ${result.artifactsCreated ?? 0} created, ${result.artifactsUpdated ?? 0} updated, ${result.artifactsUnchanged ?? 0} unchanged, ${result.artifactsRemoved ?? 0} removed`;
   options.say(`${files}; ${artifacts}`);
-  const by = writtenBy
-    ? `the ${label}, with the architecture summary by ${writtenBy}`
+  const written = [
+    ...(writtenBy ? ['the architecture summary'] : []),
+    ...(patterns !== undefined ? [counted(patterns, 'pattern')] : []),
+  ];
+  const by = written.length
+    ? `the ${label}, with ${written.join(' and ')} by ${options.writer?.name ?? ''}`
     : `the ${label}`;
   return {
     summary: `Analyzed by ${by}: ${analysis.summary} Posted ${files}; ${artifacts}.`,
     ...(usage ? { usage } : {}),
   };
+}
+
+/**
+ * The provider's patterns block into the post: its PATTERN artifacts first (the symbols' give
+ * way past MAX_POSTED_ARTIFACTS) and replacesPatterns when they replace the project's; each
+ * outcome said in the run's output. Returns how many were taken, or undefined when the
+ * project's patterns stay as they are.
+ */
+async function takePatterns(
+  written: WrittenAnalysis,
+  post: AnalysisPost,
+  context: { dir: string; analysis: RepoAnalysis; writer: string; say: (line: string) => void },
+): Promise<number | undefined> {
+  const { writer, say } = context;
+  if (written.error) {
+    say(`${writer}'s patterns block is ${written.error}; the earlier patterns are kept`);
+    return undefined;
+  }
+  if (written.patterns === undefined) {
+    say(`${writer} gave no patterns block; the earlier patterns are kept`);
+    return undefined;
+  }
+  const found = await patternArtifacts(written.patterns, context);
+  for (const reason of found.dropped) say(`dropped ${reason}`);
+  if (!found.replaces) {
+    say(`none of ${writer}'s patterns held up; the earlier patterns are kept`);
+    return undefined;
+  }
+  post.artifacts = [
+    ...found.artifacts,
+    ...post.artifacts.slice(0, MAX_POSTED_ARTIFACTS - found.artifacts.length),
+  ];
+  post.replacesPatterns = true;
+  say(`${writer} named ${counted(found.artifacts.length, 'pattern')}`);
+  return found.artifacts.length;
 }

@@ -251,8 +251,11 @@ export function notesDocument(analysis: RepoAnalysis): string {
   return lines.join('\n');
 }
 
-/** The framework of the nearest manifest of the symbol's ecosystem that holds its file. */
-function frameworkOf(symbol: ExportedSymbol, analysis: RepoAnalysis): string | null {
+/** The framework of the nearest manifest of the file's language's ecosystem that holds it. */
+export function frameworkOf(
+  symbol: { readonly language: string; readonly file: string },
+  analysis: RepoAnalysis,
+): string | null {
   const kinds = ECOSYSTEMS[symbol.language] ?? [];
   const holding = analysis.manifests
     .filter(

@@ -18,7 +18,10 @@ export interface Settings {
   readonly command: string | undefined;
   readonly openaiBaseUrl: string | undefined;
   readonly logLevel: LogLevel;
-  /** REPO_ANALYSIS: the provider writes the architecture summary, or the static analyzer alone. */
+  /**
+   * REPO_ANALYSIS: the provider writes the architecture summary and names the patterns, or the
+   * static analyzer alone.
+   */
   readonly analysis: 'provider' | 'static';
 }
 

@@ -323,8 +323,9 @@ export class RunExecutor {
   }
 
   /**
-   * The session's provider as the writer of a REPO_ANALYSIS run's architecture summary (text
-   * purpose, in the checkout), unless it is a person (manual) or `analysis = static`.
+   * The session's provider as the writer of a REPO_ANALYSIS run's architecture summary and
+   * patterns (text purpose, in the checkout), unless it is a person (manual) or
+   * `analysis = static`.
    */
   private architectureWriter(
     run: DaemonRun,

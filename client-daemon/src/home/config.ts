@@ -38,7 +38,7 @@ export const SETTINGS: Readonly<Record<string, { describe: string; accepts: RegE
   },
   analysis: {
     describe:
-      'provider (the provider writes the architecture summary from the static facts) or static (the static analyzer alone)',
+      'provider (the provider writes the architecture summary and names the patterns, from the static facts and the code) or static (the static analyzer alone)',
     accepts: /^(provider|static)$/,
   },
   'log.level': { describe: 'debug, info, warn or error', accepts: /^(debug|info|warn|error)$/ },

@@ -10,7 +10,12 @@ import { AgentRunEntity } from '../run/run.entity.js';
 import { RunPurpose, RunStatus } from '../run/run.types.js';
 import { MAX_ARTIFACTS_PER_CALL, validateArtifact, type ArtifactInput } from './knowledge-index.js';
 import type { KnowledgeService } from './knowledge.service.js';
-import { ContextFileKind, KnowledgeArtifactEntity, RepoContextEntity } from './knowledge.entity.js';
+import {
+  ContextFileKind,
+  KnowledgeArtifactEntity,
+  KnowledgeArtifactType,
+  RepoContextEntity,
+} from './knowledge.entity.js';
 
 /** What a repository analysis posts (postRepoAnalysis). */
 export interface RepoAnalysisPost {
@@ -26,6 +31,12 @@ export interface RepoAnalysisPost {
     readonly content: string;
   }>;
   readonly artifacts: readonly ArtifactInput[];
+  /**
+   * The post's PATTERN artifacts are the whole set (an AI read the code for them): analysed
+   * patterns it does not list are removed. Otherwise they are kept, since a static analysis
+   * cannot see patterns.
+   */
+  readonly replacesPatterns?: boolean;
 }
 
 /** What a post changed. */
@@ -107,7 +118,7 @@ export class RepoAnalysisService {
    * bad field changes nothing), the lease is checked (STALE_LEASE changes nothing), then the
    * RepoContext is replaced, each context file written (unchanged content is no new version)
    * and the artifacts upserted; artifacts an earlier analysis wrote that this one no longer
-   * reports are removed.
+   * reports are removed (PATTERN ones only when the post replaces patterns).
    */
   async post(
     run: AgentRunEntity,
@@ -150,10 +161,14 @@ export class RepoAnalysisService {
     const removed = await this.transactions.run(async (tx) => {
       const gone = await tx.manager.find(KnowledgeArtifactEntity, {
         where: { projectId, ...(kept.length > 0 ? { id: Not(In(kept)) } : {}) },
-        select: { id: true, sourceMeta: true },
+        select: { id: true, type: true, sourceMeta: true },
       });
       const ids = gone
-        .filter((row) => row.sourceMeta?.source === ANALYSIS_SOURCE)
+        .filter(
+          (row) =>
+            row.sourceMeta?.source === ANALYSIS_SOURCE &&
+            (input.replacesPatterns === true || row.type !== KnowledgeArtifactType.PATTERN),
+        )
         .map((row) => row.id);
       if (ids.length > 0) await tx.manager.delete(KnowledgeArtifactEntity, { id: In(ids) });
       if (created + updated + ids.length > 0) {

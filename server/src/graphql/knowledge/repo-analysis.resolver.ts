@@ -35,7 +35,7 @@ export class RepoAnalysisResolver {
 
   @Mutation(() => PostRepoAnalysisPayload, {
     description:
-      "A REPO_ANALYSIS run's findings, under its lease: the RepoContext (replaced), context files (a new version only when the content changed) and knowledge artifacts (matched by type, name and first file; artifacts an earlier analysis wrote and this one does not list are removed). Everything is validated before anything is written; a stale lease is STALE_LEASE and changes nothing.",
+      "A REPO_ANALYSIS run's findings, under its lease: the RepoContext (replaced), context files (a new version only when the content changed) and knowledge artifacts (matched by type, name and first file; artifacts an earlier analysis wrote and this one does not list are removed, PATTERN ones only when replacesPatterns is true). Everything is validated before anything is written; a stale lease is STALE_LEASE and changes nothing.",
   })
   async postRepoAnalysis(
     @Arg('input') input: PostRepoAnalysisInput,
@@ -63,6 +63,7 @@ export class RepoAnalysisResolver {
           })),
           structure: artifact.structure ?? null,
         })),
+        replacesPatterns: input.replacesPatterns ?? false,
       }),
     );
     return {

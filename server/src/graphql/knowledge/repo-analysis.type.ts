@@ -120,9 +120,17 @@ export class PostRepoAnalysisInput extends RunLeaseInput {
 
   @Field(() => [KnowledgeArtifactInput], {
     description:
-      'Every artifact the analysis found (at most 1000): analysed artifacts not listed are removed.',
+      'Every artifact the analysis found (at most 1000): analysed artifacts not listed are removed (PATTERN ones only with replacesPatterns).',
   })
   artifacts: KnowledgeArtifactInput[];
+
+  @Field(() => Boolean, {
+    nullable: true,
+    defaultValue: false,
+    description:
+      "Whether this post's PATTERN artifacts are the whole set: true when an AI read the code for patterns (even if it found none), so analysed patterns it does not list are removed. False (the default): a static analysis cannot see patterns, and an earlier analysis's are kept.",
+  })
+  replacesPatterns?: boolean | null;
 }
 
 @ObjectType('PostRepoAnalysisPayload')

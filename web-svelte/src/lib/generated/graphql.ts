@@ -419,12 +419,14 @@ export type PostPlanProposalInput = {
 };
 
 export type PostRepoAnalysisInput = {
-  /** Every artifact the analysis found (at most 1000): analysed artifacts not listed are removed. */
+  /** Every artifact the analysis found (at most 1000): analysed artifacts not listed are removed (PATTERN ones only with replacesPatterns). */
   artifacts: Array<KnowledgeArtifactInput>;
   /** At most 20. */
   contextFiles: Array<ContextFileInput>;
   /** From claimRun; a stale one is STALE_LEASE. */
   leaseVersion: number;
+  /** Whether this post's PATTERN artifacts are the whole set: true when an AI read the code for patterns (even if it found none), so analysed patterns it does not list are removed. False (the default): a static analysis cannot see patterns, and an earlier analysis's are kept. */
+  replacesPatterns?: boolean | null | undefined;
   repoContext: RepoContextInput;
   runId: string | number;
 };
