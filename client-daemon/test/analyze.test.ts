@@ -54,7 +54,8 @@ const POLYGLOT: Record<string, string> = {
     '',
   ].join('\n'),
   'go.mod': 'module example.com/polyglot\n\ngo 1.22\n\nrequire github.com/gin-gonic/gin v1.9.1\n',
-  'cmd/worker/main.go': 'package main\n\nfunc Work() {}\n\nfunc main() {}\n',
+  'cmd/worker/main.go':
+    'package main\n\n// Work drains the queue.\nfunc Work() {}\n\nfunc main() {}\n',
   'Cargo.toml': [
     '[package]',
     'name = "polyglot-core"',
@@ -65,7 +66,8 @@ const POLYGLOT: Record<string, string> = {
     'tokio = { version = "1.37", features = ["full"] }',
     '',
   ].join('\n'),
-  'core/lib.rs': 'pub struct Engine;\n\npub fn start() {}\n\nfn private() {}\n',
+  'core/lib.rs':
+    'pub struct Engine;\n\n/// Starts the engine.\npub fn start() {}\n\nfn private() {}\n',
   'docs/README.md': '# Polyglot\n',
 };
 
@@ -148,14 +150,15 @@ describe('maestro analyze', () => {
     );
     expect(
       analysis.symbols.map(
-        (one) => `${one.language} ${one.kind} ${one.name} ${one.file}:${one.line}`,
+        (one) =>
+          `${one.language} ${one.kind} ${one.name} ${one.file}:${one.line}${one.doc ? ` (${one.doc})` : ''}`,
       ),
     ).toEqual([
       'Python function health api/main.py:3',
       'Python class Settings api/main.py:5',
-      'Go function Work cmd/worker/main.go:3',
+      'Go function Work cmd/worker/main.go:4 (Work drains the queue.)',
       'Rust struct Engine core/lib.rs:1',
-      'Rust function start core/lib.rs:3',
+      'Rust function start core/lib.rs:4 (Starts the engine.)',
       'TypeScript interface Options src/server.ts:3',
       'TypeScript function createServer src/server.ts:4',
       'TypeScript const DEFAULT_PORT src/server.ts:7',
@@ -178,6 +181,7 @@ describe('maestro analyze', () => {
     for (const heading of ['languages', 'manifests', 'frameworks', 'directories'])
       expect(lines).toContain(heading);
     expect(result.stdout).toMatch(/^symbols {5}8 exported: /m);
+    expect(result.stdout).toMatch(/^ {12}2 of 8 with a doc comment \(in --json\)$/m);
     expect(result.stdout).toMatch(/^ {2}function +createServer +src\/server\.ts:4$/m);
   });
 

@@ -110,6 +110,11 @@ export function formatReport(analysis: RepoAnalysis): string[] {
     '',
     `symbols     ${numbered(counts.symbols)} exported${kinds.length ? `: ${kinds.join(', ')}` : ''}${analysis.symbolsTruncated ? ` (${numbered(analysis.symbols.length)} kept, limit ${numbered(analysis.limits.maxSymbols)})` : ''}`,
   );
+  const documented = analysis.symbols.filter((one) => one.doc).length;
+  if (analysis.symbols.length > 0)
+    out.push(
+      `            ${numbered(documented)} of ${numbered(analysis.symbols.length)} with a doc comment (in --json)`,
+    );
   const shown = analysis.symbols.slice(0, SHOWN_SYMBOLS);
   out.push(...indent(table(shown.map((one) => [one.kind, one.name, `${one.file}:${one.line}`]))));
   if (analysis.symbols.length > shown.length)
