@@ -41,6 +41,11 @@ describe('splitWrittenAnalysis', () => {
     expect(split.error).toBeUndefined();
   });
 
+  test('the tag in any case, and a block with nothing after it on its last line', () => {
+    const split = splitWrittenAnalysis('A web app.\n\n```JSON\n[]\n```');
+    expect(split).toEqual({ summary: 'A web app.', patterns: [] });
+  });
+
   test('a block that is not JSON: named as such, and still not part of the summary', () => {
     const split = splitWrittenAnalysis(`A web app.\n\n${fence('[{ name: oops }]')}`);
     expect(split.summary).toBe('A web app.');

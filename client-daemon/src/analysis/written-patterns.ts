@@ -36,7 +36,7 @@ export interface WrittenAnalysis {
   readonly error?: string;
 }
 
-const FENCE = /```json[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*```/g;
+const FENCE = /```json[ \t]*\r?\n([\s\S]*?)\r?\n[ \t]*```/gi;
 
 /** Parts the answer at its last fenced `json` block, which is taken out of the summary. */
 export function splitWrittenAnalysis(answer: string): WrittenAnalysis {
