@@ -229,6 +229,12 @@ describe('maestro connect, disconnect and task: bad input, refusals, manual work
           summary: 'Renders a weather forecast by city.',
           fileRefs: [{ path: 'web/Weather.svelte' }],
         },
+        {
+          type: KnowledgeArtifactType.PATTERN,
+          name: 'Problem details',
+          summary: 'Handlers throw Problem; the middleware answers RFC 9457 JSON.',
+          fileRefs: [{ path: 'src/http/problem.ts' }],
+        },
       ],
     );
     const plan = await planWithTasks(server, projectId, 1);
@@ -270,6 +276,15 @@ describe('maestro connect, disconnect and task: bad input, refusals, manual work
     // the section comes before the house rules, and only once
     expect(prompt.indexOf('# Reuse before writing')).toBeLessThan(prompt.indexOf('# How to work'));
     expect(prompt.split('# Reuse before writing')).toHaveLength(2);
+    // the project's patterns are listed whatever the task's words
+    const conventions = prompt.slice(
+      prompt.indexOf('# Conventions of this code base'),
+      prompt.indexOf('# Reuse before writing'),
+    );
+    expect(conventions).toContain(
+      '- Problem details (src/http/problem.ts): Handlers throw Problem; the middleware answers RFC 9457 JSON.',
+    );
+    expect(reuse).not.toContain('Problem details');
     await ok(
       server,
       'setPlanStatus',

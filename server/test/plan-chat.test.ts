@@ -158,6 +158,14 @@ describe('plan chat with an OpenAI-compatible endpoint', () => {
         fileRefs: [{ path: 'src/cart/totals.ts' }],
         structure: null,
       },
+      {
+        type: KnowledgeArtifactType.PATTERN,
+        name: 'Feature flags per release',
+        language: 'TypeScript',
+        summary: 'New behaviour ships behind a flag read through flags.isOn().',
+        fileRefs: [{ path: 'src/flags.ts' }],
+        structure: { kind: 'pattern', writtenBy: 'claude' },
+      },
     ]);
   });
   afterAll(async () => {
@@ -243,6 +251,10 @@ describe('plan chat with an OpenAI-compatible endpoint', () => {
     expect(system).toContain('## WORKFLOW: release-steps');
     expect(system).toContain('CartTotals');
     expect(system).toContain('src/cart/totals.ts');
+    // a pattern is a convention: in the prompt though the message shares no word with it
+    expect(system).toContain(
+      '- PATTERN Feature flags per release (TypeScript) in src/flags.ts: New behaviour ships behind a flag read through flags.isOn().',
+    );
     expect(system).toContain('- typescript: TypeScript');
     expect(system).toContain('"phases"');
     expect(request?.messages.slice(1)).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { reuseSection, type PromptArtifact } from './prompts.js';
+import { conventionsSection, reuseSection, type PromptArtifact } from './prompts.js';
 
 const artifact = (over: Partial<PromptArtifact>): PromptArtifact => ({
   type: 'FUNCTION',
@@ -52,5 +52,36 @@ describe('reuseSection: existing code for the prompt, one line each', () => {
     const summary = line.slice(line.indexOf(': ') + 2);
     expect(summary).toHaveLength(300);
     expect(summary.endsWith('…')).toBe(true);
+  });
+});
+
+describe("conventionsSection: the project's patterns, whatever the task", () => {
+  const pattern = (over: Partial<PromptArtifact> = {}) =>
+    artifact({
+      type: 'PATTERN',
+      name: 'Problem details',
+      summary: 'Handlers throw Problem;\n the middleware answers RFC 9457 JSON.',
+      fileRefs: [{ path: 'src/http/problem.ts' }, { path: 'src/http/app.ts' }],
+      ...over,
+    });
+
+  test('none: no section', () => {
+    expect(conventionsSection([])).toEqual([]);
+  });
+
+  test('each pattern on one line, with the files that show it', () => {
+    const section = conventionsSection([pattern(), pattern({ name: 'Bare', fileRefs: [] })]);
+    expect(section.slice(0, 2)).toEqual(['', '# Conventions of this code base']);
+    expect(section.slice(-2)).toEqual([
+      '- Problem details (src/http/problem.ts, src/http/app.ts): Handlers throw Problem; the middleware answers RFC 9457 JSON.',
+      '- Bare: Handlers throw Problem; the middleware answers RFC 9457 JSON.',
+    ]);
+  });
+
+  test('a long summary is cut to 500 characters', () => {
+    const [line = ''] = conventionsSection([
+      pattern({ summary: 'y'.repeat(2000), fileRefs: [] }),
+    ]).slice(-1);
+    expect(line).toBe(`- Problem details: ${'y'.repeat(499)}…`);
   });
 });

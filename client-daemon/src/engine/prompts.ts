@@ -27,6 +27,14 @@ export interface PromptArtifact {
 
 /** A knowledge hit's summary is cut to this many characters in the prompt. */
 const ARTIFACT_SUMMARY_CHARS = 300;
+/** A pattern's summary is cut to this many characters (its what and when, not its code). */
+const PATTERN_SUMMARY_CHARS = 500;
+
+/** A summary on one line, cut at `chars` with an ellipsis. */
+function oneLine(text: string, chars: number): string {
+  const line = text.trim().replace(/\s+/g, ' ');
+  return line.length > chars ? `${line.slice(0, chars - 1)}…` : line;
+}
 
 /** Where an artifact lives: `path:start-end` for each file reference that names a path. */
 function placesOf(artifact: PromptArtifact): string {
@@ -56,16 +64,34 @@ export function reuseSection(artifacts: readonly PromptArtifact[]): string[] {
     ...artifacts.map((artifact) => {
       const stack = [artifact.language, artifact.framework].filter(Boolean).join(', ');
       const where = placesOf(artifact);
-      let summary = artifact.summary.trim().replace(/\s+/g, ' ');
-      if (summary.length > ARTIFACT_SUMMARY_CHARS) {
-        summary = `${summary.slice(0, ARTIFACT_SUMMARY_CHARS - 1)}…`;
-      }
+      const summary = oneLine(artifact.summary, ARTIFACT_SUMMARY_CHARS);
       return (
         `- ${artifact.type.toLowerCase()} ${artifact.name}` +
         (stack ? ` (${stack})` : '') +
         (where ? ` in ${where}` : '') +
         (summary ? `: ${summary}` : '')
       );
+    }),
+  ];
+}
+
+/**
+ * "Conventions of this code base": the project's patterns (PATTERN artifacts, which repository
+ * analysis has an AI name), listed whatever the task's words, since a convention applies to
+ * any work that touches what it covers.
+ */
+export function conventionsSection(patterns: readonly PromptArtifact[]): string[] {
+  if (patterns.length === 0) return [];
+  return [
+    '',
+    '# Conventions of this code base',
+    '',
+    'Repository analysis found these patterns in this repository. Where the task touches what',
+    'one covers, follow it, and read the files it names first.',
+    '',
+    ...patterns.map((pattern) => {
+      const where = placesOf(pattern);
+      return `- ${pattern.name}${where ? ` (${where})` : ''}: ${oneLine(pattern.summary, PATTERN_SUMMARY_CHARS)}`;
     }),
   ];
 }
@@ -106,7 +132,10 @@ export function executionPrompt(
   context: {
     comments: readonly PromptComment[];
     conflicts: readonly string[];
-    knowledge?: readonly PromptArtifact[];
+    /** The knowledge nearest the task ("Reuse before writing"). */
+    reuse?: readonly PromptArtifact[];
+    /** The project's patterns ("Conventions of this code base"). */
+    patterns?: readonly PromptArtifact[];
   },
 ): string {
   const instructions = run.instructions ?? {};
@@ -156,7 +185,13 @@ export function executionPrompt(
       ),
     );
   }
-  lines.push(...reuseSection(context.knowledge ?? []));
+  const patterns = context.patterns ?? [];
+  lines.push(...conventionsSection(patterns));
+  // a pattern the search also found is listed once, with the conventions
+  const listed = new Set(patterns.map((one) => `${one.type}\0${one.name}`));
+  lines.push(
+    ...reuseSection((context.reuse ?? []).filter((one) => !listed.has(`${one.type}\0${one.name}`))),
+  );
   lines.push(
     '',
     '# How to work',

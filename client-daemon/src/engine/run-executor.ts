@@ -98,6 +98,8 @@ class Interrupted extends Error {}
 const SUMMARY_CHARS = 8_000;
 /** How many knowledge artifacts an EXECUTION prompt lists ("Reuse before writing"). */
 const KNOWLEDGE_HINTS = 5;
+/** The project's patterns listed in an EXECUTION prompt, at most (analysis names up to 12). */
+const PROMPT_PATTERNS = 12;
 /** knowledgeSearch takes queries of at most 1,000 characters. */
 const KNOWLEDGE_QUERY_CHARS = 1000;
 
@@ -372,7 +374,7 @@ export class RunExecutor {
     const conflicts =
       run.instructions?.kind === 'RESOLVE_CONFLICT' ? await this.mergeEpic(worktree, epic) : [];
     const comments = task.revisionCount > 0 || run.instructions ? await this.comments(task.id) : [];
-    const prompt = executionPrompt(run, { comments, conflicts, knowledge: await knowledge });
+    const prompt = executionPrompt(run, { comments, conflicts, ...(await knowledge) });
     const provider = this.options.providerFor(run, 'work');
     const result = await this.provide(run, 'work', prompt, worktree.dir, reporter, signal);
     if (conflicts.length > 0) await this.concludeMerge(worktree, epic, conflicts);
@@ -514,28 +516,32 @@ export class RunExecutor {
 
   /**
    * The project's knowledge artifacts nearest the task (its title and description), for the
-   * prompt's "Reuse before writing". A failed search costs the prompt that section, not the run.
+   * prompt's "Reuse before writing", and its patterns, for "Conventions of this code base". A
+   * failed search costs the prompt those sections, not the run.
    */
   private async knowledgeFor(
     projectId: string,
     task: { title: string; description: string },
-  ): Promise<PromptArtifact[]> {
+  ): Promise<{ reuse: PromptArtifact[]; patterns: PromptArtifact[] }> {
     const query = `${task.title}\n${task.description}`.trim().slice(0, KNOWLEDGE_QUERY_CHARS);
     try {
-      const { knowledgeSearch, knowledgeEmbedder } = await this.options.calls.request(
+      const { knowledgeSearch, knowledgeEmbedder, project } = await this.options.calls.request(
         DaemonKnowledgeHintsDocument,
-        { projectId, query, first: KNOWLEDGE_HINTS },
+        { projectId, query, first: KNOWLEDGE_HINTS, patterns: PROMPT_PATTERNS },
       );
       // The local embedder matches words, not meaning: a hit only its vectors found shares no
       // word with the task, so it is noise in a prompt. An embeddings model's nearest are kept.
-      return knowledgeSearch
-        .filter((hit) => !knowledgeEmbedder.local || hit.textRank !== null)
-        .map((hit) => hit.artifact);
+      return {
+        reuse: knowledgeSearch
+          .filter((hit) => !knowledgeEmbedder.local || hit.textRank !== null)
+          .map((hit) => hit.artifact),
+        patterns: project?.knowledge.nodes ?? [],
+      };
     } catch (error) {
       this.options.log.warn('could not search the project knowledge', {
         error: messageOf(error),
       });
-      return [];
+      return { reuse: [], patterns: [] };
     }
   }
 

@@ -57,6 +57,35 @@ describe('buildPlannerPrompt', () => {
     expect(rest).toEqual([{ role: 'user', content: 'Plan a faster checkout.' }]);
   });
 
+  test("the project's patterns are listed whole, each once, before the nearest knowledge", () => {
+    const pattern = {
+      type: 'PATTERN',
+      name: 'Problem details',
+      summary: 'Handlers throw Problem; the middleware answers RFC 9457 JSON.',
+      language: 'typescript',
+      framework: null,
+      paths: ['src/http/problem.ts'],
+    };
+    const base = input();
+    const text =
+      buildPlannerPrompt({
+        ...base,
+        knowledge: [...base.knowledge, pattern],
+        patterns: [pattern],
+      })[0]?.content ?? '';
+    const line =
+      '- PATTERN Problem details (typescript) in src/http/problem.ts: Handlers throw Problem; the middleware answers RFC 9457 JSON.';
+    expect(text.split(line)).toHaveLength(2);
+    expect(text.indexOf('Conventions of this code base')).toBeLessThan(text.indexOf(line));
+    expect(text.indexOf(line)).toBeLessThan(text.indexOf('Existing code to reuse'));
+    expect(text).toContain('- SERVICE CartService');
+    // no patterns, no section
+    expect(buildPlannerPrompt(input())[0]?.content).not.toContain('Conventions of this code base');
+    const many = Array.from({ length: 20 }, (_, i) => ({ ...pattern, name: `Pattern ${i}` }));
+    const capped = buildPlannerPrompt({ ...base, patterns: many })[0]?.content ?? '';
+    expect(capped.match(/- PATTERN /g)).toHaveLength(PROMPT_LIMITS.patterns);
+  });
+
   test('says so when the repository is not analysed and no skills exist', () => {
     const [system] = buildPlannerPrompt(
       input({ repoContext: null, skills: [], contextFiles: [], knowledge: [] }),

@@ -46,6 +46,8 @@ export interface PlannerPromptInput {
   readonly repoContext: PromptRepoContext | null;
   readonly contextFiles: readonly PromptContextFile[];
   readonly knowledge: readonly PromptKnowledgeHit[];
+  /** The project's patterns (PATTERN artifacts), listed whatever the message's words. */
+  readonly patterns?: readonly PromptKnowledgeHit[];
   readonly skills: readonly { readonly slug: string; readonly name: string }[];
   /** The conversation in order, the user's latest message last. */
   readonly conversation: readonly PromptMessage[];
@@ -62,6 +64,7 @@ export const PROMPT_LIMITS = {
   contextFilesChars: 12_000,
   knowledgeHits: 8,
   knowledgeSummaryChars: 500,
+  patterns: 12,
   skills: 200,
   messageChars: 20_000,
   conversationChars: 40_000,
@@ -142,7 +145,8 @@ function systemPrompt(input: PlannerPromptInput): string {
     currentPlanSection(input.current),
     repoSection(input.repoContext),
     contextFilesSection(input.contextFiles),
-    knowledgeSection(input.knowledge),
+    patternsSection(input.patterns ?? []),
+    knowledgeSection(input.knowledge, input.patterns ?? []),
     skillsSection(input.skills),
   ];
   return sections.filter((part): part is string => part !== undefined).join('\n\n');
@@ -237,16 +241,39 @@ function contextFilesSection(files: readonly PromptContextFile[]): string | unde
   return section('Context files', parts);
 }
 
-function knowledgeSection(hits: readonly PromptKnowledgeHit[]): string | undefined {
-  if (hits.length === 0) return undefined;
+/** One artifact on one line: type, name, stack, files, summary. */
+function artifactLine(hit: PromptKnowledgeHit): string {
+  const where = hit.paths.length ? ` in ${hit.paths.slice(0, 3).join(', ')}` : '';
+  const tech = [hit.language, hit.framework].filter(Boolean).join('/');
+  const summary = oneLine(trimTo(hit.summary, PROMPT_LIMITS.knowledgeSummaryChars));
+  return `- ${hit.type} ${hit.name}${tech ? ` (${tech})` : ''}${where}${summary ? `: ${summary}` : ''}`;
+}
+
+/** A pattern the search also found is listed once, with the conventions. */
+const sameArtifact = (a: PromptKnowledgeHit, b: PromptKnowledgeHit) =>
+  a.type === b.type && a.name === b.name;
+
+function knowledgeSection(
+  hits: readonly PromptKnowledgeHit[],
+  patterns: readonly PromptKnowledgeHit[],
+): string | undefined {
+  const rest = hits.filter((hit) => !patterns.some((pattern) => sameArtifact(hit, pattern)));
+  if (rest.length === 0) return undefined;
   return section(
     'Existing code to reuse (knowledge artifacts nearest the request)',
-    hits.slice(0, PROMPT_LIMITS.knowledgeHits).map((hit) => {
-      const where = hit.paths.length ? ` in ${hit.paths.slice(0, 3).join(', ')}` : '';
-      const tech = [hit.language, hit.framework].filter(Boolean).join('/');
-      const summary = oneLine(trimTo(hit.summary, PROMPT_LIMITS.knowledgeSummaryChars));
-      return `- ${hit.type} ${hit.name}${tech ? ` (${tech})` : ''}${where}${summary ? `: ${summary}` : ''}`;
-    }),
+    rest.slice(0, PROMPT_LIMITS.knowledgeHits).map(artifactLine),
+  );
+}
+
+/**
+ * The project's patterns (PATTERN artifacts repository analysis had an AI name): conventions
+ * tasks should follow, whatever the request's words, so they are listed whole.
+ */
+function patternsSection(patterns: readonly PromptKnowledgeHit[]): string | undefined {
+  if (patterns.length === 0) return undefined;
+  return section(
+    'Conventions of this code base (patterns found by repository analysis; plan tasks that follow them)',
+    patterns.slice(0, PROMPT_LIMITS.patterns).map(artifactLine),
   );
 }
 

@@ -5,6 +5,10 @@ import type { Transactions, Tx } from '../../common/transactions.js';
 import type { Dispatcher } from '../../dispatch/dispatcher.js';
 import type { RunQueue } from '../../dispatch/run-queue.js';
 import type { EventLog } from '../../events/event-log.service.js';
+import {
+  KnowledgeArtifactType,
+  type KnowledgeArtifactEntity,
+} from '../../knowledge/knowledge.entity.js';
 import type { KnowledgeService } from '../../knowledge/knowledge.service.js';
 import {
   PlanMessageAuthor,
@@ -27,6 +31,7 @@ import type { ChatModel } from './chat-model.js';
 import { PLAN_CHAT_RUN, type PlanChatRepository } from './plan-chat.repository.js';
 import {
   buildPlannerPrompt,
+  PROMPT_LIMITS,
   renderPlannerPrompt,
   type PlannerPromptInput,
   type PromptKnowledgeHit,
@@ -271,12 +276,17 @@ export class PlannerService {
     text: string,
   ): Promise<PlannerPromptInput> {
     const conversation = await this.deps.chat.conversationOf(undefined, plan.id);
-    const [history, [repo], files, skills, knowledge, current] = await Promise.all([
+    const [history, [repo], files, skills, knowledge, patterns, current] = await Promise.all([
       this.deps.chat.recent(conversation.id, HISTORY),
       this.deps.knowledge.repoContexts([project.id]),
       this.deps.knowledge.contextFilesOf([project.id]),
       this.deps.skills.inWorkspace(project.workspaceId),
       this.knowledgeFor(project.id, text),
+      this.deps.knowledge.listArtifacts(
+        project.id,
+        { types: [KnowledgeArtifactType.PATTERN] },
+        { limit: PROMPT_LIMITS.patterns, fromEnd: false },
+      ),
       this.deps.replan.current(plan, project.workspaceId),
     ]);
     return {
@@ -285,6 +295,7 @@ export class PlannerService {
       repoContext: repo ?? null,
       contextFiles: files,
       knowledge,
+      patterns: patterns.items.map(promptHit),
       skills: skills.map((skill) => ({ slug: skill.slug, name: skill.name })),
       conversation: [
         ...history.map((message) => ({ author: message.author, body: message.body })),
@@ -302,14 +313,7 @@ export class PlannerService {
         {},
         KNOWLEDGE_HITS,
       );
-      return hits.map(({ artifact }) => ({
-        type: artifact.type,
-        name: artifact.name,
-        summary: artifact.summary,
-        language: artifact.language,
-        framework: artifact.framework,
-        paths: artifact.fileRefs.map((ref) => ref.path),
-      }));
+      return hits.map(({ artifact }) => promptHit(artifact));
     } catch (error) {
       this.deps.logger.warn({ err: error, projectId }, 'knowledge search for the planner failed');
       return [];
@@ -352,4 +356,16 @@ function refuseClosed(plan: PlanEntity): void {
       'planId',
     );
   }
+}
+
+/** An artifact as the planner's prompt lists it. */
+function promptHit(artifact: KnowledgeArtifactEntity): PromptKnowledgeHit {
+  return {
+    type: artifact.type,
+    name: artifact.name,
+    summary: artifact.summary,
+    language: artifact.language,
+    framework: artifact.framework,
+    paths: artifact.fileRefs.map((ref) => ref.path),
+  };
 }
