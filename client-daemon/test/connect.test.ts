@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parsePublicIdOf } from '../../server/src/domain/common/public-id.js';
+import { KnowledgeArtifactType } from '../../server/src/domain/knowledge/knowledge.entity.js';
 import { expectEventually } from '../../server/test/support/expect-eventually.js';
 import { bareRepository } from '../../server/test/support/git-daemon.js';
 import { ok } from '../../server/test/support/mutations.js';
@@ -124,6 +125,18 @@ describe('maestro connect: real daemons on a real repository', () => {
     const projects = await readFile(path.join(claudeHome, 'projects.toml'), 'utf8');
     expect(projects).toContain(`path = "${clone}"`);
 
+    // a pattern analysis found: every review is judged against it
+    await server.studio.services.knowledge.upsertArtifacts(
+      parsePublicIdOf('Project', projectId) as string,
+      [
+        {
+          type: KnowledgeArtifactType.PATTERN,
+          name: 'One file per message',
+          summary: 'Each message the app prints lives in a text file of its own.',
+          fileRefs: [{ path: 'greeting.txt' }],
+        },
+      ],
+    );
     const plan = await planWithTasks(server, projectId, 3);
     const [first, second, third] = plan.taskIds as [string, string, string];
     await describeTask(
@@ -203,6 +216,16 @@ describe('maestro connect: real daemons on a real repository', () => {
       expect(argv).toContain('--max-turns');
     }
     for (const argv of codexCalls) expect(argv).toContain('--json');
+    const reviews = calls.flat().filter((arg) => arg.startsWith('You are reviewing'));
+    expect(reviews.length).toBeGreaterThanOrEqual(3);
+    for (const prompt of reviews)
+      expect(prompt).toContain(
+        '# Conventions of this code base\n\nRepository analysis found these patterns in this repository.',
+      );
+    for (const prompt of reviews)
+      expect(prompt).toContain(
+        '- One file per message (greeting.txt): Each message the app prints lives in a text file of its own.',
+      );
 
     // worktrees of finished work are gone; both stop cleanly and end their sessions
     for (const home of [claudeHome, codexHome]) {

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { conventionsSection, reuseSection, type PromptArtifact } from './prompts.js';
+import {
+  conventionsSection,
+  reuseSection,
+  reviewPrompt,
+  type DaemonRun,
+  type PromptArtifact,
+} from './prompts.js';
 
 const artifact = (over: Partial<PromptArtifact>): PromptArtifact => ({
   type: 'FUNCTION',
@@ -83,5 +89,42 @@ describe("conventionsSection: the project's patterns, whatever the task", () => 
       pattern({ summary: 'y'.repeat(2000), fileRefs: [] }),
     ]).slice(-1);
     expect(line).toBe(`- Problem details: ${'y'.repeat(499)}…`);
+  });
+});
+
+describe('reviewPrompt: the conventions the change is judged against', () => {
+  const run = {
+    id: 'run_1',
+    purpose: 'REVIEW',
+    git: { epicBranch: 'maestro/epic', taskBranch: 'maestro/task' },
+    task: {
+      id: 'task_1',
+      title: 'Add a refund endpoint',
+      description: 'POST /refunds.',
+      skills: [],
+    },
+  } as unknown as DaemonRun;
+  const pattern = artifact({
+    type: 'PATTERN',
+    name: 'Problem details',
+    summary: 'Handlers throw Problem.',
+    fileRefs: [{ path: 'src/http/problem.ts' }],
+  });
+
+  test('with patterns: listed after the diff, and the verdict asks for them', () => {
+    const prompt = reviewPrompt(run, '+ refund', [pattern]);
+    expect(prompt.indexOf('```diff')).toBeLessThan(
+      prompt.indexOf('# Conventions of this code base'),
+    );
+    expect(prompt).toContain('- Problem details (src/http/problem.ts): Handlers throw Problem.');
+    expect(prompt).toContain(
+      'correctly and completely, and that follows the conventions above where it touches them.',
+    );
+  });
+
+  test('without: neither the section nor the clause', () => {
+    const prompt = reviewPrompt(run, '+ refund');
+    expect(prompt).not.toContain('Conventions');
+    expect(prompt).toContain('does what the task asks, correctly and completely.\nEnd your answer');
   });
 });

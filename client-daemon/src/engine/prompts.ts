@@ -86,8 +86,8 @@ export function conventionsSection(patterns: readonly PromptArtifact[]): string[
     '',
     '# Conventions of this code base',
     '',
-    'Repository analysis found these patterns in this repository. Where the task touches what',
-    'one covers, follow it, and read the files it names first.',
+    'Repository analysis found these patterns in this repository. Where the work touches what',
+    'one covers, it follows it; the files it names show how.',
     '',
     ...patterns.map((pattern) => {
       const where = placesOf(pattern);
@@ -205,8 +205,13 @@ export function executionPrompt(
 }
 
 /** What the reviewer is asked: the task, the change, and the verdict line it must end with. */
-export function reviewPrompt(run: DaemonRun, diff: string): string {
+export function reviewPrompt(
+  run: DaemonRun,
+  diff: string,
+  patterns: readonly PromptArtifact[] = [],
+): string {
   const cut = diff.length > DIFF_CHARS;
+  const conventions = conventionsSection(patterns);
   return [
     'You are reviewing a change made for the task below. Read the change and the code around',
     'it in this directory; do not edit anything.',
@@ -222,11 +227,15 @@ export function reviewPrompt(run: DaemonRun, diff: string): string {
     ...(cut
       ? [`(the diff is cut at ${DIFF_CHARS} characters; read the rest in the repository)`]
       : []),
+    ...conventions,
     '',
     '# Your verdict',
     '',
-    'Approve only a change that does what the task asks, correctly and completely. End your',
-    'answer with exactly one line of its own, either',
+    'Approve only a change that does what the task asks, correctly and completely' +
+      (conventions.length
+        ? ', and that follows the conventions above where it touches them.'
+        : '.'),
+    'End your answer with exactly one line of its own, either',
     '',
     'VERDICT: APPROVED',
     '',

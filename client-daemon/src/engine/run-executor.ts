@@ -8,6 +8,7 @@ import {
   DaemonCompleteRunDocument,
   DaemonFailRunDocument,
   DaemonKnowledgeHintsDocument,
+  DaemonProjectPatternsDocument,
   DaemonPauseRunDocument,
   DaemonTaskCommentsDocument,
   type CompleteRunInput,
@@ -448,12 +449,13 @@ export class RunExecutor {
     reporter: RunReporter,
     signal: AbortSignal,
   ): Promise<Work> {
+    const patterns = this.patternsOf(run.project.id);
     return this.inScratch(run, branch, async (dir) => {
       const diff = await this.options.git.run(dir, 'diff', `origin/${epic}...origin/${branch}`);
       const result = await this.provide(
         run,
         'text',
-        reviewPrompt(run, diff),
+        reviewPrompt(run, diff, await patterns),
         dir,
         reporter,
         signal,
@@ -542,6 +544,20 @@ export class RunExecutor {
         error: messageOf(error),
       });
       return { reuse: [], patterns: [] };
+    }
+  }
+
+  /** The project's patterns for a review's prompt; a failed read costs only that section. */
+  private async patternsOf(projectId: string): Promise<PromptArtifact[]> {
+    try {
+      const { project } = await this.options.calls.request(DaemonProjectPatternsDocument, {
+        projectId,
+        first: PROMPT_PATTERNS,
+      });
+      return project?.knowledge.nodes ?? [];
+    } catch (error) {
+      this.options.log.warn('could not read the project patterns', { error: messageOf(error) });
+      return [];
     }
   }
 
