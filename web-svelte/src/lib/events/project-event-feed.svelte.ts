@@ -5,10 +5,9 @@ export type { FeedState } from './project-event-watch.svelte';
 
 /**
  * A project's event log, live: replays from seq 0, then streams, keeping every event (the
- * project page's feed) — or, with `fromNow`, only the events from the moment it subscribes
- * (pages that read their state and then follow changes). Resumes after the last seq shown when
- * the connection drops; `onResync` re-reads what a `fromNow` page shows when it dropped before
- * any event came, since then there is no seq to resume from.
+ * project page's feed) — or, with `after`, the events after that seq (pages that read their
+ * state with the log's last seq, then follow what changes: nothing between the read and the
+ * subscription is missed). Resumes after the last seq kept when the connection drops.
  */
 export class ProjectEventFeed {
   events = $state.raw<readonly EventFieldsFragment[]>([]);
@@ -17,12 +16,11 @@ export class ProjectEventFeed {
   readonly projectId: string;
   readonly #watch: ProjectEventWatch;
 
-  constructor(projectId: string, options: { fromNow?: boolean; onResync?: () => void } = {}) {
+  constructor(projectId: string, options: { after?: number } = {}) {
     this.projectId = projectId;
     this.#watch = new ProjectEventWatch(projectId, {
-      ...(options.fromNow ? {} : { after: 0 }),
+      after: options.after ?? 0,
       onEvent: (event) => (this.events = [...this.events, event]),
-      ...(options.onResync ? { onResync: options.onResync } : {}),
     });
   }
 

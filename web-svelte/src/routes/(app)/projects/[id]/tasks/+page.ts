@@ -4,13 +4,16 @@ import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {
   await parent();
-  return {
-    tasksPage: await loadRecord({
-      document: TasksPageDocument,
-      variables: { projectId: params.id },
-      fetch,
-      pick: (data) => data.project,
-      notFound: `No project has the id “${params.id}”.`,
-    }),
-  };
+  const { tasksPage, lastSeq } = await loadRecord({
+    document: TasksPageDocument,
+    variables: { projectId: params.id },
+    fetch,
+    pick: (data) => data.project && { tasksPage: data.project, lastSeq: data.events.totalCount },
+    notFound: `No project has the id “${params.id}”.`,
+  });
+  /**
+   * lastSeq: the project's last event before the board reads its tasks, so following the
+   * events after it misses nothing that happens between the read and the subscription.
+   */
+  return { tasksPage, lastSeq };
 };
