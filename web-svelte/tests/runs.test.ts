@@ -15,6 +15,7 @@ import {
   type Dashboard,
 } from './support/dashboard.js';
 import { AgentApi, botToken, invitedPerson, ownerMutate, registerSession } from './support/runs.js';
+import { holdSockets } from './support/sockets.js';
 
 describeInBrowser('runs and sessions', () => {
   let dashboard: Dashboard;
@@ -412,4 +413,17 @@ describeInBrowser('runs and sessions', () => {
     expect(await sessionRow('bot-ada').count()).toBe(0);
     expectNoPageErrors(dashboard);
   }, 90_000);
+  // Kept last: the WebSocket route stays on the page.
+  test('a session registered between the page’s read and its subscription shows at once', async () => {
+    const sockets = await holdSockets(page);
+    await page.goto(sessionsUrl());
+    await sessionRow('lead-grace').waitFor();
+    await registerSession(agent, projectId, 'gap-bot');
+    sockets.release();
+    // well before the 30 s re-read: the registration's event is replayed after the seq the
+    // page loaded at
+    await sessionRow('gap-bot').waitFor({ timeout: 10_000 });
+    expect(sockets.subscriptions).toEqual([{ projectId, after: expect.any(Number) }]);
+    expectNoPageErrors(dashboard);
+  }, 60_000);
 });

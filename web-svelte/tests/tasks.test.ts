@@ -22,6 +22,7 @@ import {
   type PlanRef,
 } from './support/tasks.js';
 import { bareRepository } from './support/daemon.js';
+import { holdSockets } from './support/sockets.js';
 
 describeInBrowser('tasks', () => {
   let dashboard: Dashboard;
@@ -428,32 +429,9 @@ describeInBrowser('tasks', () => {
   // Kept last: the WebSocket route stays on the page.
   test('a change between the board’s read and the subscription still moves the card', async () => {
     const gap = await planThroughApi(dashboard, projectId, 'Gap', [{ title: 'Mind the gap' }]);
-    // The page's socket is held (its messages kept) until released, so the subscription starts
-    // only after the board has read its tasks and the change below was made.
-    let held = true;
-    const waiting: Array<() => void> = [];
-    const subscriptions: Record<string, unknown>[] = [];
-    await page().routeWebSocket(/\/graphql$/, (ws) => {
-      const kept: Array<string | Buffer> = [];
-      let studio: ReturnType<typeof ws.connectToServer> | undefined;
-      const release = () => {
-        studio = ws.connectToServer();
-        for (const message of kept.splice(0)) studio.send(message);
-      };
-      ws.onMessage((message) => {
-        const parsed = JSON.parse(String(message)) as {
-          type: string;
-          payload?: { query?: string; variables?: Record<string, unknown> };
-        };
-        if (parsed.type === 'subscribe' && parsed.payload?.query?.includes('projectEvents(')) {
-          subscriptions.push(parsed.payload.variables ?? {});
-        }
-        if (studio) studio.send(message);
-        else kept.push(message);
-      });
-      if (held) waiting.push(release);
-      else release();
-    });
+    // the page's socket is held, so its subscription starts only after the board has read its
+    // tasks and the change below was made
+    const sockets = await holdSockets(page());
     await page().goto(`${dashboard.url}/projects/${projectId}/tasks?plan=${gap.planId}`);
     await card(page(), 'Mind the gap').waitFor();
     expect(await columnOf(page(), 'Mind the gap')).toBe('DRAFT');
@@ -463,11 +441,10 @@ describeInBrowser('tasks', () => {
       { taskId: gap.tasks['Mind the gap'], status: 'CANCELLED', reason: 'gap' },
       'task { id }',
     );
-    held = false;
-    for (const release of waiting.splice(0)) release();
+    sockets.release();
     // the subscription resumes after the seq the page loaded at, so the change is replayed
     await eventually(async () => expect(await columnOf(page(), 'Mind the gap')).toBe('CANCELLED'));
-    expect(subscriptions).toEqual([{ projectId, after: expect.any(Number) }]);
+    expect(sockets.subscriptions).toEqual([{ projectId, after: expect.any(Number) }]);
     expectNoPageErrors(dashboard);
   }, 60_000);
 });

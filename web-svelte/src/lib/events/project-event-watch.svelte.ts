@@ -6,17 +6,13 @@ export type FeedState = 'connecting' | 'live' | 'reconnecting' | 'failed' | 'end
 
 export interface ProjectEventWatchOptions {
   /**
-   * Start after this seq: 0 replays the whole log; the seq a page loaded at streams what
-   * happens next. Omitted: from now on, whatever the seq.
+   * Start after this seq: 0 replays the whole log; the seq a page read before its data
+   * (lastEventSeq) streams what happened since, so nothing between the read and the
+   * subscription is missed.
    */
-  readonly after?: number;
+  readonly after: number;
   /** Each event once, in seq order. */
   readonly onEvent: (event: EventFieldsFragment) => void;
-  /**
-   * After a reconnect when no seq was known to resume from (no `after`, no event yet): the
-   * page reads again what it shows, since events of the gap are not replayed.
-   */
-  readonly onResync?: () => void;
 }
 
 /**
@@ -30,7 +26,7 @@ export class ProjectEventWatch {
   error = $state<string | undefined>(undefined);
 
   readonly projectId: string;
-  #lastSeq: number | undefined;
+  #lastSeq: number;
   readonly #options: ProjectEventWatchOptions;
   #stop: (() => void) | undefined;
 
@@ -45,25 +41,16 @@ export class ProjectEventWatch {
     this.stop();
     this.state = 'connecting';
     this.error = undefined;
-    let dropped = false;
     this.#stop = subscribe(
       ProjectEventsDocument,
-      () =>
-        this.#lastSeq === undefined
-          ? { projectId: this.projectId }
-          : { projectId: this.projectId, after: this.#lastSeq },
+      () => ({ projectId: this.projectId, after: this.#lastSeq }),
       {
         next: ({ projectEvents }) => {
-          if (this.#lastSeq !== undefined && projectEvents.seq <= this.#lastSeq) return;
+          if (projectEvents.seq <= this.#lastSeq) return;
           this.#lastSeq = projectEvents.seq;
           this.#options.onEvent(projectEvents);
         },
         connection: (state) => {
-          if (state === 'reconnecting') dropped = this.#lastSeq === undefined;
-          if (state === 'connected' && dropped) {
-            dropped = false;
-            this.#options.onResync?.();
-          }
           this.state = state === 'connected' ? 'live' : state;
         },
         error: (error) => {

@@ -1,5 +1,6 @@
 import { RunsFilterOptionsDocument } from '$lib/generated/graphql';
 import { GraphQLRequestError, request } from '$lib/graphql/client';
+import { lastEventSeq } from '$lib/events/last-event-seq';
 import { failLoad } from '$lib/graphql/load';
 import { filterValuesOf, runFilterOf } from '$lib/runs/filters';
 import { fetchRunPage, type RunPage } from '$lib/runs/run-list.svelte';
@@ -9,6 +10,7 @@ export const load: PageLoad = async ({ params, fetch, url, parent }) => {
   await parent();
   const values = filterValuesOf(url.searchParams);
   const filter = runFilterOf(values);
+  const lastSeq = await lastEventSeq(params.id, fetch);
   const [options, first] = await Promise.all([
     request(RunsFilterOptionsDocument, { projectId: params.id }, { fetch }).catch(failLoad),
     fetchRunPage(params.id, filter, null, fetch).then(
@@ -30,5 +32,6 @@ export const load: PageLoad = async ({ params, fetch, url, parent }) => {
     refused: first.refused,
     sessions: options.project?.sessions ?? [],
     tasks: options.project?.tasks.nodes ?? [],
+    lastSeq,
   };
 };

@@ -2,12 +2,14 @@ import { isAdmin } from '$lib/admin/roles';
 import { viewerRole } from '$lib/admin/viewer-role';
 import { AdminProjectSettingsDocument, AdminProjectWebhookDocument } from '$lib/generated/graphql';
 import { request } from '$lib/graphql/client';
+import { lastEventSeq } from '$lib/events/last-event-seq';
 import { failLoad, loadRecord } from '$lib/graphql/load';
 import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {
   const { project } = await parent();
   const role = await viewerRole(fetch, project.workspace.id);
+  const lastSeq = await lastEventSeq(params.id, fetch);
   // The webhook (and its secret) is only for those who may update the project.
   const [settings, webhook] = await Promise.all([
     loadRecord({
@@ -23,5 +25,5 @@ export const load: PageLoad = async ({ params, fetch, parent }) => {
           .catch(failLoad)
       : Promise.resolve(null),
   ]);
-  return { settings, webhook, members: settings.workspace.members, role };
+  return { settings, webhook, members: settings.workspace.members, role, lastSeq };
 };
