@@ -8,8 +8,11 @@ import type { PageLoad } from './$types';
 
 export const load: PageLoad = async ({ params, fetch, parent }) => {
   const { project } = await parent();
-  const role = await viewerRole(fetch, project.workspace.id);
-  const lastSeq = await lastEventSeq(params.id, fetch);
+  // the seq is read before the settings, so the page follows events from then on
+  const [role, lastSeq] = await Promise.all([
+    viewerRole(fetch, project.workspace.id),
+    lastEventSeq(params.id, fetch),
+  ]);
   // The webhook (and its secret) is only for those who may update the project.
   const [settings, webhook] = await Promise.all([
     loadRecord({
