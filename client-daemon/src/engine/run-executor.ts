@@ -99,7 +99,7 @@ class Interrupted extends Error {}
 const SUMMARY_CHARS = 8_000;
 /** How many knowledge artifacts an EXECUTION prompt lists ("Reuse before writing"). */
 const KNOWLEDGE_HINTS = 5;
-/** The project's patterns listed in an EXECUTION prompt, at most (analysis names up to 12). */
+/** The project's patterns an EXECUTION or REVIEW prompt lists, at most (analysis names up to 12). */
 const PROMPT_PATTERNS = 12;
 /** knowledgeSearch takes queries of at most 1,000 characters. */
 const KNOWLEDGE_QUERY_CHARS = 1000;

@@ -11,7 +11,6 @@ export type { FeedState } from './project-event-watch.svelte';
  */
 export class ProjectEventFeed {
   events = $state.raw<readonly EventFieldsFragment[]>([]);
-  readonly lastSeq = $derived(this.events.at(-1)?.seq ?? 0);
 
   readonly projectId: string;
   readonly #watch: ProjectEventWatch;
